@@ -1,0 +1,13 @@
+// The `reluid` program's subcommands. Each registers itself on the CLI11 app; its callback
+// validates input, calls the library and writes output. Errors are thrown, and main prints them.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace reluid::sim {
+
+void register_generate(CLI::App& app);  // sim/cmd_generate.cpp
+void register_distance(CLI::App& app);  // sim/cmd_distance.cpp
+void register_demo(CLI::App& app);      // sim/cmd_demo.cpp
+
+}  // namespace reluid::sim
