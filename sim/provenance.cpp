@@ -1,0 +1,109 @@
+// run.json: build information and the log of invocations.
+#include "sim/provenance.hpp"
+
+#include <toml++/toml.h>
+#include <CLI/Version.hpp>
+#include <armadillo>
+#include <boost/version.hpp>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include "theory/io.hpp"
+
+extern "C" char* openblas_get_config(void);
+
+namespace reluid::sim {
+
+nlohmann::json build_info() {
+  return {{"program", "reluid"},
+          {"version", RELUID_VERSION},
+          {"git_commit", RELUID_GIT_COMMIT},
+          {"build_type", RELUID_BUILD_TYPE},
+          {"compiler", std::string(
+#if defined(__clang__)
+                           "clang "
+#elif defined(__GNUC__)
+                           "gcc "
+#endif
+                           ) +
+                           __VERSION__},
+          {"libraries",
+           {{"armadillo", arma::arma_version::as_string()},
+            {"boost", BOOST_LIB_VERSION},
+            {"openblas", openblas_get_config()},
+            {"nlohmann_json", std::to_string(NLOHMANN_JSON_VERSION_MAJOR) + "." +
+                                  std::to_string(NLOHMANN_JSON_VERSION_MINOR) + "." +
+                                  std::to_string(NLOHMANN_JSON_VERSION_PATCH)},
+            {"tomlplusplus", std::to_string(TOML_LIB_MAJOR) + "." + std::to_string(TOML_LIB_MINOR) +
+                                 "." + std::to_string(TOML_LIB_PATCH)},
+            {"cli11", CLI11_VERSION}}}};
+}
+
+std::vector<std::string> process_command_line() {
+  std::vector<std::string> args;
+  std::string raw;
+  try {
+    raw = theory::read_text("/proc/self/cmdline");
+  } catch (const std::runtime_error&) {
+    return args;
+  }
+  std::size_t start = 0;
+  while (start < raw.size()) {
+    const std::size_t end = raw.find('\0', start);
+    args.push_back(raw.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return args;
+}
+
+std::string utc_timestamp() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
+  return out;
+}
+
+RunLog::RunLog(std::filesystem::path file, const nlohmann::json& identity,
+               const std::vector<std::string>& command_line, unsigned threads)
+    : file_(std::move(file)) {
+  if (std::filesystem::exists(file_)) {
+    try {
+      doc_ = nlohmann::json::parse(theory::read_text(file_));
+    } catch (const nlohmann::json::exception&) {
+      doc_ = nullptr;  // a damaged log is replaced rather than blocking the sweep
+    }
+  }
+  if (!doc_.is_object() || !doc_.contains("runs") || !doc_["runs"].is_array()) {
+    doc_ = {{"build", build_info()},
+            {"config", identity.at("config")},
+            {"shard", identity.at("shard")},
+            {"runs", nlohmann::json::array()}};
+  }
+  doc_["runs"].push_back({{"command", command_line},
+                          {"build", build_info()},
+                          {"threads", threads},
+                          {"start", utc_timestamp()},
+                          {"end", nullptr},
+                          {"trials_run", 0},
+                          {"status", "running"}});
+  theory::write_text_atomic(file_, doc_.dump(1) + "\n");
+}
+
+void RunLog::finish(const std::string& status, std::uint64_t trials_run) {
+  auto& run = doc_["runs"].back();
+  run["end"] = utc_timestamp();
+  run["trials_run"] = trials_run;
+  run["status"] = status;
+  theory::write_text_atomic(file_, doc_.dump(1) + "\n");
+}
+
+}  // namespace reluid::sim
