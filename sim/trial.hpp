@@ -1,0 +1,52 @@
+// One Monte Carlo trial of the ℓ1 estimator: ground truth → data → constrained fit (eq. 4) →
+// distances (eqs. 24–26) → certificate. Used by `reluid sweep` (through trial_kind) and
+// `reluid trial`.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "sim/certificate.hpp"
+#include "sim/sweep.hpp"
+#include "solvers/constrained.hpp"
+#include "theory/distance.hpp"
+
+namespace reluid::sim {
+
+/// Options of the "l1" method, read from a sweep's `options` table (keys as the member names;
+/// unknown keys are errors).
+struct L1TrialOptions {
+  std::size_t random_starts = 2;    ///< random starts per sign count k
+  std::size_t spectral_starts = 1;  ///< 0 or 1 spectral (Stein) start per k
+  double noiseless_tol = 1e-6;      ///< σ = 0 target loss, relative to Var(y)
+  CertificateOptions certificate{};  ///< keys recovery_floor, recovery_per_sigma, l1_rel_tol
+  /// Support threshold τ = tau_floor + tau_per_sigma·σ of Ŝ_τ (Corollary 1).
+  double tau_floor = 0.01;
+  double tau_per_sigma = 1.0;
+};
+
+/// Parses and validates the options object; errors name "options.KEY" and the value.
+L1TrialOptions l1_trial_options(const nlohmann::json& options);
+
+/// Everything one trial produced.
+struct TrialOutcome {
+  theory::Network truth;
+  solvers::L1FitResult fit;
+  theory::RecoveryMetrics metrics;
+  CertificateResult certificate;
+  double mu_achieved = 0;
+  double seconds = 0;
+};
+
+/// Runs one trial of `cell` with the "l1" method: truth from Stream::truth, data from
+/// Stream::data, solver randomness from Stream::solver (sim/seed.hpp).
+TrialOutcome run_l1_trial(const Cell& cell, const L1TrialOptions& options,
+                          std::uint64_t master_seed, std::uint64_t trial);
+
+/// Column names of an l1 trial's outcome, and the formatted values of one outcome.
+const std::vector<std::string>& l1_trial_columns();
+std::vector<std::string> l1_trial_fields(const TrialOutcome& outcome);
+
+}  // namespace reluid::sim

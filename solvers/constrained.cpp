@@ -1,0 +1,231 @@
+// Constrained ℓ1 fit: λ continuation + bracketed root search on log λ, sign counts and starts.
+#include "solvers/constrained.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "solvers/spectral.hpp"
+#include "theory/check.hpp"
+
+namespace reluid::solvers {
+
+std::string_view to_string(ConstraintStop stop) {
+  switch (stop) {
+    case ConstraintStop::on_target: return "on_target";
+    case ConstraintStop::bracketed: return "bracketed";
+    case ConstraintStop::infeasible: return "infeasible";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(StartKind kind) {
+  switch (kind) {
+    case StartKind::spectral: return "spectral";
+    case StartKind::random: return "random";
+  }
+  return "unknown";
+}
+
+namespace {
+
+void validate_options(const ConstrainedOptions& o, std::string_view where) {
+  const std::string w(where);
+  theory::require(std::isfinite(o.sigma) && o.sigma >= 0.0, w, "sigma must be finite and >= 0",
+                  o.sigma);
+  theory::require(o.noiseless_tol > 0.0 && o.noiseless_tol < 1.0, w,
+                  "noiseless_tol must be in (0, 1)", o.noiseless_tol);
+  theory::require(o.band >= 0.0 && o.band < 1.0, w, "band must be in [0, 1)", o.band);
+  theory::require(o.lambda_start > 0.0 && std::isfinite(o.lambda_start), w,
+                  "lambda_start must be finite and > 0", o.lambda_start);
+  theory::require(o.path_ratio > 0.0 && o.path_ratio < 1.0, w, "path_ratio must be in (0, 1)",
+                  o.path_ratio);
+  theory::require(o.max_path >= 1, w, "max_path must be >= 1", o.max_path);
+}
+
+}  // namespace
+
+ConstrainedResult fit_constrained(const arma::mat& X, const arma::vec& y,
+                                  const theory::Network& start, const ConstrainedOptions& options,
+                                  theory::Engine& rng) {
+  constexpr std::string_view where = "fit_constrained";
+  validate_data(X, y, where);
+  validate_options(options, where);
+  theory::validate(start, std::string(where) + ": start");
+  theory::require(start.p() == X.n_cols, where,
+                  "start network must have p = " + std::to_string(X.n_cols) + " rows in W",
+                  start.p());
+
+  const double n = static_cast<double>(X.n_rows);
+  const arma::vec yc = y - arma::mean(y);
+  const double variance = arma::dot(yc, yc) / n;
+  const bool noiseless = options.sigma == 0.0;
+  const double target = noiseless ? options.noiseless_tol * variance : options.sigma * options.sigma;
+  const double lower = noiseless ? 0.1 * target : (1.0 - options.band) * target;
+  double lambda_lin = arma::abs(X.t() * yc).max() * 2.0 / n;
+  if (!(lambda_lin > 0.0)) lambda_lin = 1.0;
+  const double lipschitz = lipschitz_bound(X, start.r());
+
+  ConstrainedResult out;
+  out.target = target;
+  bool have_best = false;
+  auto consider = [&](const PenalizedResult& f) {
+    const bool feas = f.loss <= target;
+    const bool better =
+        !have_best || (feas && (!out.feasible || f.l1 < out.fit.l1 ||
+                                (f.l1 == out.fit.l1 && f.loss < out.fit.loss))) ||
+        (!feas && !out.feasible && f.loss < out.fit.loss);
+    if (better) {
+      out.fit = f;
+      out.feasible = feas;
+      have_best = true;
+    }
+  };
+  auto solve = [&](double lambda, const theory::Network& warm, PenalizedOptions opt) {
+    opt.lambda = lambda;
+    opt.lipschitz = lipschitz;
+    PenalizedResult f = fit_penalized(X, y, warm, opt, rng);
+    ++out.solves;
+    out.total_iterations += f.iterations;
+    consider(f);
+    return f;
+  };
+
+  // 1. Continuation. lo: feasible end (smaller λ), hi: infeasible end (larger λ).
+  double lam = options.lambda_start * lambda_lin;
+  PenalizedResult cur = solve(lam, start, options.path_inner);
+  bool have_lo = false, have_hi = false;
+  PenalizedResult lo, hi;
+  if (cur.loss <= target) {
+    lo = cur;
+    have_lo = true;
+    for (std::size_t k = 0; k < options.max_path && cur.l1 > 0.0; ++k) {
+      lam /= options.path_ratio;
+      PenalizedResult f = solve(lam, cur.net, options.path_inner);
+      if (f.loss > target) {
+        hi = f;
+        have_hi = true;
+        break;
+      }
+      lo = f;
+      cur = f;
+    }
+  } else {
+    hi = cur;
+    have_hi = true;
+    for (std::size_t k = 1; k < options.max_path; ++k) {
+      lam *= options.path_ratio;
+      PenalizedResult f = solve(lam, cur.net, options.path_inner);
+      if (f.loss <= target) {
+        lo = f;
+        have_lo = true;
+        break;
+      }
+      hi = f;
+      cur = f;
+    }
+  }
+
+  // 2. Root search on u = log λ for h(u) = log(loss / target) = 0 inside [lo, hi].
+  if (have_lo && have_hi) {
+    constexpr double tiny = 1e-300;
+    auto h = [&](const PenalizedResult& f) { return std::log(std::max(f.loss, tiny) / target); };
+    double h_lo = h(lo), h_hi = h(hi);
+    int side = 0;  // Illinois: which end was kept last (−1 lo, +1 hi)
+    for (std::size_t it = 0; it < options.max_root && lo.loss < lower; ++it) {
+      const double u_lo = std::log(lo.lambda), u_hi = std::log(hi.lambda);
+      const double width = u_hi - u_lo;
+      if (!(width > 1e-4)) break;
+      double u = u_lo - h_lo * width / (h_hi - h_lo);
+      if (!std::isfinite(u) || u < u_lo + 0.05 * width || u > u_hi - 0.05 * width) {
+        u = 0.5 * (u_lo + u_hi);
+      }
+      // Warm start from the sparser (larger λ) end, as continuation would.
+      PenalizedResult f = solve(std::exp(u), hi.net, options.root_inner);
+      if (f.loss <= target) {
+        lo = f;
+        h_lo = h(f);
+        if (side == -1) h_hi *= 0.5;
+        side = -1;
+      } else {
+        hi = f;
+        h_hi = h(f);
+        if (side == +1) h_lo *= 0.5;
+        side = +1;
+      }
+    }
+  }
+
+  // 3. Polish the chosen point at its λ with the tight inner options; keep it if still feasible.
+  if (out.fit.stop != StopReason::converged && out.feasible) {
+    PenalizedOptions opt = options.root_inner;
+    opt.lambda = out.fit.lambda;
+    opt.lipschitz = lipschitz;
+    PenalizedResult f = fit_penalized(X, y, out.fit.net, opt, rng);
+    ++out.solves;
+    out.total_iterations += f.iterations;
+    if (f.loss <= target && f.l1 <= out.fit.l1 * (1.0 + 1e-9)) out.fit = f;
+  }
+
+  out.slack = target - out.fit.loss;
+  out.stop = !out.feasible              ? ConstraintStop::infeasible
+             : out.fit.loss >= lower    ? ConstraintStop::on_target
+                                        : ConstraintStop::bracketed;
+  return out;
+}
+
+L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1FitOptions& options,
+                               theory::Engine& rng) {
+  constexpr std::string_view where = "fit_l1_constrained";
+  validate_data(X, y, where);
+  validate_options(options.constrained, where);
+  theory::require(options.r >= 1, where, "r must be >= 1", options.r);
+  theory::require(options.spectral_starts <= 1, where, "spectral_starts must be 0 or 1",
+                  options.spectral_starts);
+  theory::require(options.spectral_starts + options.random_starts >= 1, where,
+                  "need at least one start per sign count, spectral_starts + random_starts",
+                  options.spectral_starts + options.random_starts);
+  const arma::uword p = X.n_cols, r = options.r;
+  const bool spectral = options.spectral_starts == 1 && r <= p;
+  SteinSpectrum spectrum;
+  if (spectral) spectrum = stein_spectrum(X, y);
+
+  L1FitResult result;
+  bool have = false;
+  auto run = [&](const theory::Network& start, arma::uword k, StartKind kind, std::size_t index) {
+    ConstrainedResult c = fit_constrained(X, y, start, options.constrained, rng);
+    StartRecord rec{.k = k, .kind = kind, .index = index, .lambda = c.fit.lambda,
+                    .loss = c.fit.loss, .l1 = c.fit.l1, .slack = c.slack,
+                    .stationarity = c.fit.stationarity, .feasible = c.feasible, .stop = c.stop,
+                    .inner_stop = c.fit.stop, .solves = c.solves,
+                    .iterations = c.total_iterations};
+    result.starts.push_back(rec);
+    const bool better =
+        !have || (c.feasible && (!result.best.feasible || c.fit.l1 < result.best.fit.l1 ||
+                                 (c.fit.l1 == result.best.fit.l1 &&
+                                  c.fit.loss < result.best.fit.loss))) ||
+        (!c.feasible && !result.best.feasible && c.fit.loss < result.best.fit.loss);
+    if (better) {
+      result.best = std::move(c);
+      result.k = k;
+      result.best_start = result.starts.size() - 1;
+      have = true;
+    }
+  };
+
+  for (arma::uword k = 0; k <= r; ++k) {
+    const arma::vec a = sign_pattern(r, k);
+    if (spectral) run(spectral_start(spectrum, r, k), k, StartKind::spectral, 0);
+    for (std::size_t i = 0; i < options.random_starts; ++i) {
+      theory::Network start;
+      start.W = theory::standard_normal(p, r, rng);
+      for (arma::uword j = 0; j < r; ++j) start.W.col(j) /= arma::norm(start.W.col(j));
+      start.b = theory::uniform(r, 1, -0.5, 0.5, rng);
+      start.a = a;
+      run(start, k, StartKind::random, i);
+    }
+  }
+  return result;
+}
+
+}  // namespace reluid::solvers

@@ -1,0 +1,114 @@
+// Outer solver of issue 3: the constrained ℓ1 fit (paper eq. 4)
+//   min ‖W‖₁  s.t.  (1/n) Σ_i (y_i − Σ_j a_j relu(w_jᵀx_i + b_j))² ≤ σ²,  a ∈ {±1}^r,
+// by a λ search over the penalized problem (eq. 10) and an enumeration of the sign count k with
+// several starts per k (spectral and random).
+#pragma once
+
+#include <armadillo>
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+#include "solvers/penalized.hpp"
+#include "theory/model.hpp"
+#include "theory/random.hpp"
+
+namespace reluid::solvers {
+
+/// How the λ search of fit_constrained ended.
+enum class ConstraintStop {
+  on_target,   ///< loss within [(1 − band)·target, target]
+  bracketed,   ///< feasible, but the root search narrowed the log λ bracket (or ran out of steps)
+               ///< without reaching the band: the loss jumps across it (non-unique local fits)
+  infeasible   ///< no λ on the path reached loss ≤ target
+};
+
+/// "on_target", "bracketed" or "infeasible".
+std::string_view to_string(ConstraintStop stop);
+
+/// Options of fit_constrained.
+struct ConstrainedOptions {
+  double sigma = 0.0;  ///< the constraint level σ ≥ 0 of eq. (4); target loss σ²
+  /// σ = 0: the target is noiseless_tol · Var(y) (Var with divisor n), and any loss in
+  /// [0.1, 1] × target is accepted.
+  double noiseless_tol = 1e-6;
+  double band = 0.02;          ///< σ > 0: accept loss in [(1 − band)σ², σ²]
+  double lambda_start = 0.1;   ///< first λ = lambda_start · λ_lin with λ_lin = ‖(2/n)Xᵀ(y − ȳ)‖_∞
+  double path_ratio = 0.5;     ///< geometric factor between consecutive λ of the path, in (0, 1)
+  std::size_t max_path = 60;   ///< λ values on the path at most
+  std::size_t max_root = 25;   ///< root-search solves at most
+  /// Inner options on the continuation path (λ is overwritten): loose, as intermediate λ stages
+  /// only have to warm-start the next one.
+  PenalizedOptions path_inner{.max_iter = 1500, .rel_tol = 1e-5, .abs_tol = 1e-7};
+  /// Inner options in the root search, whose solutions are candidates for the answer.
+  PenalizedOptions root_inner{.max_iter = 5000, .rel_tol = 1e-8, .abs_tol = 1e-10};
+};
+
+/// Result of fit_constrained.
+struct ConstrainedResult {
+  PenalizedResult fit{};   ///< the chosen penalized solution (W, b, a, λ, loss, ‖W‖₁, stop, …)
+  double target = 0;       ///< the loss level aimed at (σ², or the noiseless tolerance)
+  double slack = 0;        ///< target − loss: ≥ 0 iff feasible
+  bool feasible = false;   ///< loss ≤ target
+  ConstraintStop stop = ConstraintStop::infeasible;
+  std::size_t solves = 0;            ///< penalized problems solved
+  std::size_t total_iterations = 0;  ///< summed inner iterations
+};
+
+/// The λ search for fixed signs start.a, from `start` (p × r):
+///  1. continuation: λ_k = λ₀·ratio^k, each penalized fit warm-started from the previous one,
+///     until the loss drops to the target (if the first stage is already feasible, λ is raised
+///     by 1/ratio instead until it is not, or W = 0);
+///  2. a safeguarded root search on u = log λ for log(loss) = log(target) inside the bracket
+///     [feasible λ, infeasible λ]: secant (regula falsi, Illinois-modified) steps that fall
+///     outside the middle 90% of the bracket are replaced by bisection (SPGL1's Pareto-curve root
+///     finding, van den Berg & Friedlander 2008, bracketed because here the curve may jump).
+/// The answer is the feasible solution with the smallest ‖W‖₁ among all solved; if none is
+/// feasible, the one with the smallest loss. X: n × p, one observation per row; y: n values.
+ConstrainedResult fit_constrained(const arma::mat& X, const arma::vec& y,
+                                  const theory::Network& start, const ConstrainedOptions& options,
+                                  theory::Engine& rng);
+
+/// Kind of start in the multi-start search.
+enum class StartKind { spectral, random };
+std::string_view to_string(StartKind kind);
+
+/// Outcome of one start of fit_l1_constrained.
+struct StartRecord {
+  arma::uword k = 0;       ///< number of +1 signs
+  StartKind kind = StartKind::random;
+  std::size_t index = 0;   ///< index among starts of this kind for this k
+  double lambda = 0, loss = 0, l1 = 0, slack = 0, stationarity = 0;
+  bool feasible = false;
+  ConstraintStop stop = ConstraintStop::infeasible;
+  StopReason inner_stop = StopReason::max_iter;
+  std::size_t solves = 0, iterations = 0;
+};
+
+/// Options of fit_l1_constrained.
+struct L1FitOptions {
+  arma::uword r = 3;                ///< hidden neurons, ≥ 1
+  std::size_t spectral_starts = 1;  ///< 0 or 1 spectral start per k (spectral_start)
+  std::size_t random_starts = 2;    ///< random starts per k
+  ConstrainedOptions constrained{}; ///< σ and the λ search
+};
+
+/// Result of fit_l1_constrained.
+struct L1FitResult {
+  ConstrainedResult best{};         ///< the chosen fit
+  arma::uword k = 0;                ///< its number of +1 signs
+  std::size_t best_start = 0;       ///< index into `starts`
+  std::vector<StartRecord> starts;  ///< every start, in the order run
+};
+
+/// The constrained fit of eq. (4). The signs are fixed up to a permutation by k, the number of
+/// +1 neurons; every k = 0..r is tried with the spectral start (if requested; needs r ≤ p) and
+/// `random_starts` random starts (columns N(0, I_p)/√p scaled to norm 1, b ~ U[−0.5, 0.5]),
+/// each through fit_constrained. Returns the feasible fit with the smallest ‖W‖₁ (ties: smaller
+/// loss); if none is feasible, the fit with the smallest loss. All randomness comes from rng
+/// (the caller passes sim::Stream::solver). Throws std::invalid_argument for σ < 0 or
+/// non-finite, r < 1, bad data (n < 2, NaN, n mismatch), and bad options.
+L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1FitOptions& options,
+                               theory::Engine& rng);
+
+}  // namespace reluid::solvers

@@ -1,0 +1,283 @@
+// Tests of the ℓ1 solvers: gradient, KKT conditions, λ search, recovery, input validation.
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "sim/csv.hpp"
+#include "sim/data.hpp"
+#include "sim/seed.hpp"
+#include "sim/truth.hpp"
+#include "solvers/constrained.hpp"
+#include "solvers/penalized.hpp"
+#include "solvers/spectral.hpp"
+#include "theory/distance.hpp"
+#include "theory/model.hpp"
+
+using namespace reluid;
+using solvers::StopReason;
+using theory::Network;
+
+namespace {
+
+struct Instance {
+  Network truth;
+  arma::mat X;
+  arma::vec y;
+};
+
+/// A seeded noiseless (unless sigma > 0) instance from the ground-truth generator.
+Instance make_instance(int p, int r, int s, int n, double sigma, std::uint64_t trial) {
+  auto rng_t = sim::make_engine(77, 0, trial, sim::Stream::truth);
+  auto rng_d = sim::make_engine(77, 0, trial, sim::Stream::data);
+  Instance inst;
+  inst.truth = sim::make_truth({.p = p, .r = r, .s = s, .B = 2.0, .bias_bound = 1.0, .mu = 0.5},
+                               rng_t);
+  const auto data = sim::make_data(inst.truth, {.n = n, .sigma = sigma}, rng_d);
+  inst.X = data.X;
+  inst.y = data.y;
+  return inst;
+}
+
+Network random_start(arma::uword p, const arma::vec& a, theory::Engine& rng) {
+  Network net;
+  net.W = 0.3 * theory::standard_normal(p, a.n_elem, rng);
+  net.b = theory::uniform(a.n_elem, 1, -0.5, 0.5, rng);
+  net.a = a;
+  return net;
+}
+
+}  // namespace
+
+TEST_CASE("LeastSquaresLoss: gradient matches central finite differences", "[solver]") {
+  auto rng = sim::make_engine(5, 0, 0, sim::Stream::solver);
+  const arma::uword n = 40, p = 6, r = 3;
+  const arma::mat X = theory::standard_normal(n, p, rng);
+  const arma::vec y = theory::standard_normal(n, 1, rng);
+  const arma::vec a = {1.0, -1.0, 1.0};
+  const arma::mat W = theory::standard_normal(p, r, rng);
+  const arma::vec b = theory::standard_normal(r, 1, rng);
+  const solvers::LeastSquaresLoss f{X, y, a};
+  arma::mat gW;
+  arma::vec gb;
+  const double value = f.gradient(W, b, gW, gb);
+  REQUIRE(value == Approx(f.evaluate(W, b)).epsilon(1e-14));
+  // The loss is piecewise quadratic; h is far below the distance of any sample to a kink here
+  // (checked below), so central differences are exact up to rounding.
+  arma::mat Z = X * W;
+  Z.each_row() += b.t();
+  const double h = 1e-6;
+  REQUIRE(arma::abs(Z).min() > 100 * h * (arma::abs(X).max() + 1.0));
+  for (arma::uword i = 0; i < p; ++i) {
+    for (arma::uword j = 0; j < r; ++j) {
+      arma::mat Wp = W, Wm = W;
+      Wp(i, j) += h;
+      Wm(i, j) -= h;
+      const double fd = (f.evaluate(Wp, b) - f.evaluate(Wm, b)) / (2 * h);
+      CAPTURE(i, j);
+      REQUIRE(gW(i, j) == Approx(fd).epsilon(1e-6).margin(1e-8));
+    }
+  }
+  for (arma::uword j = 0; j < r; ++j) {
+    arma::vec bp = b, bm = b;
+    bp(j) += h;
+    bm(j) -= h;
+    const double fd = (f.evaluate(W, bp) - f.evaluate(W, bm)) / (2 * h);
+    CAPTURE(j);
+    REQUIRE(gb(j) == Approx(fd).epsilon(1e-6).margin(1e-8));
+  }
+}
+
+TEST_CASE("fit_penalized: returned points satisfy the KKT conditions of eq. (10)", "[solver]") {
+  const double lambda = GENERATE(0.3, 0.03, 0.003);
+  CAPTURE(lambda);
+  const Instance inst = make_instance(20, 3, 6, 200, 0.0, 1);
+  auto rng = sim::make_engine(5, 1, 0, sim::Stream::solver);
+  const Network start = random_start(20, inst.truth.a, rng);
+  const auto fit = solvers::fit_penalized(inst.X, inst.y, start,
+                                          {.lambda = lambda, .max_iter = 20000, .rel_tol = 1e-7,
+                                           .abs_tol = 1e-8},
+                                          rng);
+  CAPTURE(solvers::to_string(fit.stop), fit.iterations, fit.stationarity, fit.reseeds);
+  // At a ReLU kink the loss is not differentiable and FISTA cannot certify the point; the solver
+  // must then say "stalled", never "converged". Independent check: a pre-activation sits at 0.
+  arma::mat Z = inst.X * fit.net.W;
+  Z.each_row() += fit.net.b.t();
+  CAPTURE(arma::abs(Z).min());
+  if (fit.stop != StopReason::converged) {
+    REQUIRE(fit.stop == StopReason::stalled);
+    REQUIRE(arma::abs(Z).min() < 1e-6);
+    return;
+  }
+  REQUIRE(fit.objective == Approx(fit.loss + lambda * fit.l1).epsilon(1e-12));
+  // Independent check of the subgradient conditions with the full gradient:
+  //   W_ij ≠ 0: g_ij + λ sign(W_ij) = 0;  W_ij = 0: |g_ij| ≤ λ;  g_b = 0.
+  const solvers::LeastSquaresLoss f{inst.X, inst.y, fit.net.a};
+  arma::mat gW;
+  arma::vec gb;
+  const double loss = f.gradient(fit.net.W, fit.net.b, gW, gb);
+  REQUIRE(loss == Approx(fit.loss).epsilon(1e-10));
+  const double tol = 1e-5 * std::max(1.0, lambda);
+  for (arma::uword k = 0; k < gW.n_elem; ++k) {
+    const double w = fit.net.W(k);
+    CAPTURE(k, w, gW(k));
+    if (w != 0.0) {
+      REQUIRE(std::abs(gW(k) + lambda * (w > 0 ? 1.0 : -1.0)) <= tol);
+    } else {
+      REQUIRE(std::abs(gW(k)) <= lambda + tol);
+    }
+  }
+  REQUIRE(arma::abs(gb).max() <= tol);
+  REQUIRE(fit.stationarity <= tol);
+  REQUIRE(fit.dead_neurons == 0);
+}
+
+TEST_CASE("fit_penalized: objective never exceeds the start's and λ = 0 gives plain descent",
+          "[solver]") {
+  const Instance inst = make_instance(10, 2, 4, 100, 0.0, 2);
+  auto rng = sim::make_engine(5, 2, 0, sim::Stream::solver);
+  const Network start = random_start(10, inst.truth.a, rng);
+  const solvers::LeastSquaresLoss f{inst.X, inst.y, start.a};
+  const double lambda = 0.01;
+  const double f0 = f.evaluate(start.W, start.b) + lambda * theory::l1_norm(start.W);
+  for (std::size_t budget : {1, 5, 50}) {
+    auto rng2 = rng;
+    const auto fit = solvers::fit_penalized(inst.X, inst.y, start,
+                                            {.lambda = lambda, .max_iter = budget}, rng2);
+    CAPTURE(budget);
+    REQUIRE(fit.iterations <= budget);
+    REQUIRE(fit.objective <= f0);
+    REQUIRE(fit.objective == Approx(f.evaluate(fit.net.W, fit.net.b) + lambda * fit.l1));
+  }
+}
+
+TEST_CASE("fit_penalized: a dead neuron is re-seeded, or counted when kept", "[solver]") {
+  const Instance inst = make_instance(10, 2, 4, 100, 0.0, 3);
+  auto rng = sim::make_engine(5, 3, 0, sim::Stream::solver);
+  Network start = random_start(10, inst.truth.a, rng);
+  start.W.col(1).zeros();
+  start.b(1) = -1.0;  // neuron 1 outputs 0 everywhere and gets no gradient
+  SECTION("reseed") {
+    const auto fit = solvers::fit_penalized(inst.X, inst.y, start, {.lambda = 1e-3}, rng);
+    REQUIRE(fit.reseeds >= 1);
+    REQUIRE(arma::norm(fit.net.W.col(1)) > 0.0);
+    REQUIRE(fit.dead_neurons == 0);
+  }
+  SECTION("keep") {
+    const auto fit = solvers::fit_penalized(
+        inst.X, inst.y, start, {.lambda = 1e-3, .dead = solvers::DeadNeurons::keep}, rng);
+    REQUIRE(fit.reseeds == 0);
+    REQUIRE(fit.dead_neurons == 1);
+    REQUIRE(arma::norm(fit.net.W.col(1)) == 0.0);
+  }
+}
+
+TEST_CASE("fit_penalized: bad inputs are rejected with the field named", "[solver]") {
+  auto rng = sim::make_engine(5, 4, 0, sim::Stream::solver);
+  arma::mat X = theory::standard_normal(20, 4, rng);
+  arma::vec y = theory::standard_normal(20, 1, rng);
+  const Network start = random_start(4, arma::vec{1.0, -1.0}, rng);
+  SECTION("negative lambda") {
+    REQUIRE_THROWS_WITH(solvers::fit_penalized(X, y, start, {.lambda = -1.0}, rng),
+                        Catch::Contains("lambda must be finite and >= 0 (got -1)"));
+  }
+  SECTION("NaN in X") {
+    X(3, 2) = arma::datum::nan;
+    REQUIRE_THROWS_WITH(solvers::fit_penalized(X, y, start, {}, rng),
+                        Catch::Contains("X(3,2) must be finite"));
+  }
+  SECTION("NaN in y") {
+    y(7) = arma::datum::nan;
+    REQUIRE_THROWS_WITH(solvers::fit_penalized(X, y, start, {}, rng),
+                        Catch::Contains("y[7] must be finite"));
+  }
+  SECTION("n mismatch") {
+    const arma::vec y2 = y.head(19);
+    REQUIRE_THROWS_WITH(solvers::fit_penalized(X, y2, start, {}, rng),
+                        Catch::Contains("y must have n = 20 entries (rows of X) (got 19)"));
+  }
+  SECTION("p mismatch") {
+    const arma::mat X2 = X.cols(0, 2);
+    REQUIRE_THROWS_AS(solvers::fit_penalized(X2, y, start, {}, rng), std::invalid_argument);
+  }
+}
+
+TEST_CASE("fit_constrained: hits σ² from a warm start and ‖W‖₁ does not increase in σ",
+          "[solver]") {
+  const Instance inst = make_instance(20, 2, 4, 200, 0.0, 4);
+  auto rng = sim::make_engine(5, 5, 0, sim::Stream::solver);
+  double previous_l1 = arma::datum::inf;
+  for (const double sigma : {0.05, 0.1, 0.2, 0.4}) {
+    const auto c = solvers::fit_constrained(inst.X, inst.y, inst.truth, {.sigma = sigma}, rng);
+    CAPTURE(sigma, c.fit.loss, c.fit.l1, c.fit.lambda, solvers::to_string(c.stop));
+    REQUIRE(c.feasible);
+    REQUIRE(c.target == Approx(sigma * sigma));
+    REQUIRE(c.slack == Approx(sigma * sigma - c.fit.loss));
+    REQUIRE(c.slack >= 0.0);
+    // Independent recomputation of the loss of the returned network.
+    const arma::vec e = theory::predict(c.fit.net, inst.X) - inst.y;
+    REQUIRE(arma::dot(e, e) / 200.0 == Approx(c.fit.loss).epsilon(1e-9));
+    REQUIRE(c.fit.l1 <= previous_l1 * (1.0 + 1e-6));
+    previous_l1 = c.fit.l1;
+  }
+}
+
+TEST_CASE("fit_l1_constrained: recovers a small noiseless network", "[solver]") {
+  const Instance inst = make_instance(20, 2, 4, 200, 0.0, 6);
+  auto rng = sim::make_engine(5, 6, 0, sim::Stream::solver);
+  const auto fit = solvers::fit_l1_constrained(inst.X, inst.y, {.r = 2}, rng);
+  REQUIRE(fit.starts.size() == 3 * 3);  // k = 0, 1, 2 × (1 spectral + 2 random)
+  REQUIRE(fit.best.feasible);
+  REQUIRE(fit.best.fit.loss <= 1e-6 * arma::var(inst.y, 1));
+  const auto d2 = theory::distance_d2(fit.best.fit.net, inst.truth);
+  CAPTURE(d2.value, fit.best.fit.l1, theory::l1_norm(inst.truth.W), fit.k);
+  REQUIRE(d2.value < 0.05);
+  REQUIRE(arma::accu(fit.best.fit.net.a > 0.0) == arma::accu(inst.truth.a > 0.0));
+}
+
+TEST_CASE("fit_l1_constrained: bad inputs are rejected with the field named", "[solver]") {
+  auto rng = sim::make_engine(5, 7, 0, sim::Stream::solver);
+  arma::mat X = theory::standard_normal(20, 4, rng);
+  arma::vec y = theory::standard_normal(20, 1, rng);
+  REQUIRE_THROWS_WITH(
+      solvers::fit_l1_constrained(X, y, {.r = 2, .constrained = {.sigma = -0.5}}, rng),
+      Catch::Contains("sigma must be finite and >= 0 (got -0.5)"));
+  REQUIRE_THROWS_WITH(solvers::fit_l1_constrained(X, y, {.r = 0}, rng),
+                      Catch::Contains("r must be >= 1 (got 0)"));
+  const arma::vec y2 = y.head(10);
+  REQUIRE_THROWS_WITH(solvers::fit_l1_constrained(X, y2, {.r = 2}, rng),
+                      Catch::Contains("(got 10)"));
+  y(0) = arma::datum::nan;
+  REQUIRE_THROWS_WITH(solvers::fit_l1_constrained(X, y, {.r = 2}, rng),
+                      Catch::Contains("y[0] must be finite"));
+}
+
+TEST_CASE("stein_matrix: equals the defining sum with centred y", "[solver]") {
+  auto rng = sim::make_engine(5, 8, 0, sim::Stream::solver);
+  const arma::mat X = theory::standard_normal(30, 5, rng);
+  const arma::vec y = theory::standard_normal(30, 1, rng) + 3.0;
+  const arma::vec yc = y - arma::mean(y);
+  arma::mat M(5, 5, arma::fill::zeros);
+  for (arma::uword i = 0; i < 30; ++i) {
+    M += yc(i) * (X.row(i).t() * X.row(i) - arma::eye(5, 5));
+  }
+  M /= 30.0;
+  REQUIRE(arma::approx_equal(solvers::stein_matrix(X, y), M, "absdiff", 1e-12));
+  const Network s = solvers::spectral_start(X, y, 3, 1);
+  REQUIRE(arma::approx_equal(s.a, arma::vec{1.0, -1.0, -1.0}, "absdiff", 0.0));
+  REQUIRE(arma::abs(s.W.t() * s.W - arma::diagmat(s.W.t() * s.W)).max() < 1e-10);  // orthogonal
+}
+
+TEST_CASE("parse_csv_data: reads x1..xp,y and rejects malformed files", "[solver][csv]") {
+  const auto d = sim::parse_csv_data("x1,x2,y\n1,2,3\n4,5.5,-6\n", "t.csv");
+  REQUIRE(arma::approx_equal(d.X, arma::mat{{1, 2}, {4, 5.5}}, "absdiff", 0.0));
+  REQUIRE(arma::approx_equal(d.y, arma::vec{3, -6}, "absdiff", 0.0));
+  REQUIRE_THROWS_WITH(sim::parse_csv_data("x1,x2,y\n1,2,3\n4,5\n", "t.csv"),
+                      Catch::Contains("t.csv: line 3: row must have 3 cells like the header (got 2)"));
+  REQUIRE_THROWS_WITH(sim::parse_csv_data("x1,x2,y\n1,2,3\n4,abc,6\n", "t.csv"),
+                      Catch::Contains("line 3, column x2: not a number (got \"abc\")"));
+  REQUIRE_THROWS_WITH(sim::parse_csv_data("x1,x2,y\n1,2,3\n4,nan,6\n", "t.csv"),
+                      Catch::Contains("line 3, column x2: must be finite (got nan)"));
+  REQUIRE_THROWS_WITH(sim::parse_csv_data("x1,x2,y\n1,2,3\n", "t.csv"),
+                      Catch::Contains("need at least 2 data rows, n (got 1)"));
+  REQUIRE_THROWS_WITH(sim::parse_csv_data("a,x2,y\n1,2,3\n", "t.csv"),
+                      Catch::Contains("header column 1 must be x1 (got a)"));
+}
