@@ -2,6 +2,4 @@
 #include "sim/commands.hpp"
 namespace reluid::sim {
 void register_demo(CLI::App& app) { app.add_subcommand("demo", "Run the default job"); }
-void register_generate(CLI::App& app) { app.add_subcommand("generate", "x"); }
-void register_distance(CLI::App& app) { app.add_subcommand("distance", "x"); }
 }  // namespace reluid::sim

@@ -15,6 +15,10 @@ int main(int argc, char** argv) {
   reluid::sim::register_generate(app);
   reluid::sim::register_distance(app);
   reluid::sim::register_demo(app);
+  reluid::sim::register_sweep(app);
+  reluid::sim::register_analyze(app);
+  reluid::sim::register_risk(app);
+  reluid::sim::register_fit(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
