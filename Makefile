@@ -26,8 +26,11 @@ build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DRELUID_WERROR=$(WERROR) $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
+DEMO_OUT ?= out/demo
 demo: build
-	./$(BUILD)/reluid demo
+	./$(BUILD)/reluid sweep sim/configs/demo.toml --out $(DEMO_OUT)
+	./$(BUILD)/reluid analyze $(DEMO_OUT)
+	./$(BUILD)/reluid plot $(DEMO_OUT)
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -8,7 +8,7 @@ namespace reluid::sim {
 
 void register_generate(CLI::App& app);  // sim/cmd_generate.cpp
 void register_distance(CLI::App& app);  // sim/cmd_distance.cpp
-void register_demo(CLI::App& app);      // sim/cmd_demo.cpp
+void register_trial(CLI::App& app);     // sim/cmd_trial.cpp
 void register_sweep(CLI::App& app);     // sim/cmd_sweep.cpp (also `merge`, sim/cmd_merge.cpp)
 void register_analyze(CLI::App& app);   // sim/cmd_analyze.cpp (also `plot`, sim/cmd_plot.cpp)
 void register_risk(CLI::App& app);      // sim/cmd_risk.cpp

@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", RELUID_VERSION_STRING);
   reluid::sim::register_generate(app);
   reluid::sim::register_distance(app);
-  reluid::sim::register_demo(app);
+  reluid::sim::register_trial(app);
   reluid::sim::register_sweep(app);
   reluid::sim::register_analyze(app);
   reluid::sim::register_risk(app);

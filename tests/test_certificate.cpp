@@ -1,0 +1,139 @@
+// Tests of the trial certificate and of the l1 trial (truth → data → fit → metrics → class).
+#include <catch2/catch.hpp>
+
+#include "sim/certificate.hpp"
+#include "sim/data.hpp"
+#include "sim/seed.hpp"
+#include "sim/trial.hpp"
+#include "sim/truth.hpp"
+
+using namespace reluid;
+
+namespace {
+
+struct Instance {
+  theory::Network truth;
+  sim::Dataset data;
+};
+
+Instance instance(double sigma, sim::NoiseKind noise) {
+  auto rng = sim::make_engine(11, 0, 0, sim::Stream::truth);
+  Instance in;
+  in.truth = sim::make_truth({.p = 12, .r = 3, .s = 5}, rng);
+  auto drng = sim::make_engine(11, 0, 0, sim::Stream::data);
+  in.data = sim::make_data(in.truth, {.n = 300, .sigma = sigma, .noise = noise}, drng);
+  return in;
+}
+
+sim::CertificateResult classify(const theory::Network& fit, bool feasible, const Instance& in,
+                                double sigma, double target, sim::CertificateOptions opt = {}) {
+  const auto m = theory::recovery_metrics(fit, in.truth, 0.01);
+  return sim::certify(fit, feasible, m, in.truth, in.data.X, in.data.y, sigma, target, opt);
+}
+
+}  // namespace
+
+TEST_CASE("certify: each class from constructed fits", "[certificate]") {
+  const Instance in = instance(0.0, sim::NoiseKind::bounded);
+  const double target = 1e-6 * arma::var(in.data.y, 1);
+
+  SECTION("the truth itself, and a small perturbation, are recovered") {
+    REQUIRE(classify(in.truth, true, in, 0.0, target).verdict == sim::Certificate::recovered);
+    theory::Network near = in.truth;
+    near.W(arma::find(near.W != 0.0).eval()(0)) += 0.05;
+    REQUIRE(classify(near, true, in, 0.0, target).verdict == sim::Certificate::recovered);
+  }
+  SECTION("far and heavier than the truth: the optimizer missed the global minimum") {
+    theory::Network heavy = in.truth;
+    heavy.W *= 3.0;
+    const auto c = classify(heavy, true, in, 0.0, target);
+    REQUIRE(c.verdict == sim::Certificate::optimizer_failure);
+    REQUIRE(c.l1_fit == Approx(3.0 * c.l1_truth));
+    REQUIRE(c.truth_feasible);
+    REQUIRE(c.loss_truth == 0.0);
+  }
+  SECTION("far, lighter, infeasible: also the optimizer's failure") {
+    theory::Network light = in.truth;
+    light.W *= 0.3;
+    REQUIRE(classify(light, false, in, 0.0, target).verdict ==
+            sim::Certificate::optimizer_failure);
+  }
+  SECTION("far, lighter and feasible: the estimator does not identify the truth") {
+    theory::Network light = in.truth;
+    light.W *= 0.3;
+    REQUIRE(classify(light, true, in, 0.0, target).verdict ==
+            sim::Certificate::estimator_failure);
+  }
+  SECTION("a sign mismatch is never recovered, however loose the tolerance") {
+    theory::Network flipped = in.truth;
+    flipped.a(0) = -flipped.a(0);
+    const auto c = classify(flipped, true, in, 0.0, target, {.floor = 10.0});
+    REQUIRE(c.recovery_tol == 10.0);
+    REQUIRE(c.verdict != sim::Certificate::recovered);
+  }
+}
+
+TEST_CASE("certify: bounded noise makes the truth feasible, Gaussian noise may not", "[certificate]") {
+  const double sigma = 0.3;
+  SECTION("bounded: loss of the truth is sigma^2 up to rounding") {
+    const Instance in = instance(sigma, sim::NoiseKind::bounded);
+    theory::Network heavy = in.truth;
+    heavy.W *= 3.0;
+    const auto c = classify(heavy, true, in, sigma, sigma * sigma);
+    REQUIRE(c.loss_truth == Approx(sigma * sigma).epsilon(1e-12));
+    REQUIRE(c.truth_feasible);
+    REQUIRE(c.recovery_tol == Approx(0.1 + 10.0 * sigma));
+  }
+  SECTION("a target below the truth's loss leaves failures uncertified") {
+    const Instance in = instance(sigma, sim::NoiseKind::gaussian);
+    theory::Network heavy = in.truth;
+    heavy.W *= 3.0;
+    const double loss = arma::mean(arma::square(in.data.noise));
+    const auto c = classify(heavy, true, in, sigma, 0.5 * loss);
+    REQUIRE_FALSE(c.truth_feasible);
+    REQUIRE(c.verdict == sim::Certificate::uncertified);
+  }
+  SECTION("bad arguments") {
+    const Instance in = instance(0.0, sim::NoiseKind::bounded);
+    REQUIRE_THROWS_WITH(classify(in.truth, true, in, -1.0, 0.0),
+                        Catch::Contains("sigma must be finite and >= 0 (got -1)"));
+  }
+}
+
+TEST_CASE("l1 trial: a small noiseless instance is recovered and certified", "[certificate][trial]") {
+  sim::Cell cell{.id = 0, .n = 200, .p = 20, .s = 6, .r = 3, .sigma = 0.0, .mu = 0.5, .B = 2.0,
+                 .bias_bound = 1.0, .noise = "bounded", .input = "gaussian", .rho = 0.0,
+                 .method = "l1", .method_options = nlohmann::json::object(), .trials = 1};
+  const auto out = sim::run_l1_trial(cell, {}, 5, 0);
+  CAPTURE(out.metrics.D2.value, out.certificate.l1_fit, out.certificate.l1_truth);
+  REQUIRE(out.certificate.verdict == sim::Certificate::recovered);
+  REQUIRE(out.metrics.sign_recovered);
+  REQUIRE(out.metrics.exact_support);
+  REQUIRE(out.fit.best.feasible);
+  // The exact minimiser of eq. (4) has ‖Ŵ‖₁ ≤ ‖W*‖₁ (the truth is feasible).
+  REQUIRE(out.certificate.l1_fit <= out.certificate.l1_truth * (1.0 + 1e-3));
+
+  const auto kind = sim::trial_kind("l1");
+  const auto fields = kind.run(cell, 5, 0);
+  const auto direct = sim::l1_trial_fields(out);
+  REQUIRE(fields.size() == kind.columns.size());
+  for (std::size_t i = 0; i + 1 < fields.size(); ++i) {  // all but `seconds`
+    CAPTURE(kind.columns[i]);
+    REQUIRE(fields[i] == direct[i]);
+  }
+}
+
+TEST_CASE("l1 trial options: unknown keys and bad values are rejected", "[certificate][trial]") {
+  using nlohmann::json;
+  REQUIRE(sim::l1_trial_options(json::parse(R"({"random_starts":4})")).random_starts == 4);
+  REQUIRE_THROWS_WITH(sim::l1_trial_options(json::parse(R"({"starts":4})")),
+                      Catch::Contains("options: unknown key \"starts\""));
+  REQUIRE_THROWS_WITH(sim::l1_trial_options(json::parse(R"({"random_starts":-1})")),
+                      Catch::Contains("options.random_starts"));
+  REQUIRE_THROWS_WITH(sim::l1_trial_options(json::parse(R"({"recovery_floor":"x"})")),
+                      Catch::Contains("options.recovery_floor: must be a number"));
+  REQUIRE_THROWS_WITH(
+      sim::l1_trial_options(json::parse(R"({"random_starts":0,"spectral_starts":0})")),
+      Catch::Contains("at least one start"));
+  REQUIRE_THROWS_WITH(sim::trial_kind("omp"), Catch::Contains("unknown method (got omp)"));
+}
