@@ -1,0 +1,48 @@
+// Selection of variables from importances: a two-component 1-D Gaussian mixture split (the
+// paper's §4 rule) or the k largest.
+#pragma once
+
+#include <armadillo>
+#include <optional>
+
+#include "solvers/selector.hpp"
+
+namespace reluid::solvers {
+
+/// Result of the two-component Gaussian mixture split of importances (1-D EM).
+struct GmmSplit {
+  arma::uvec selected;  ///< ascending indices assigned to the high-mean component
+  double mean_low = 0, mean_high = 0;
+  double variance_low = 0, variance_high = 0;
+  double weight_high = 0;      ///< mixing weight of the high component
+  double log_likelihood = 0;   ///< per-point average at the final parameters
+  int iterations = 0;
+  StopReason stop = StopReason::converged;
+};
+
+struct GmmOptions {
+  int max_iter = 1000;
+  double tol = 1e-10;  ///< stop when the average log-likelihood gains less than tol·(1 + |ℓ|)
+};
+
+/// Splits importances v (p values) into a low and a high cluster by a two-component 1-D Gaussian
+/// mixture fitted by EM. Deterministic: means start at min(v) and max(v), variances at the total
+/// variance, weights at ½ (no random starts, Armadillo's generator is never used). Variances are
+/// floored at 1e-6 of the total variance (plus 1e-300) so that a cluster of exact zeros does not
+/// collapse the likelihood. Selected = points whose posterior of the high component exceeds ½
+/// and that lie above the low mean. If all entries are equal nothing stands out and the selected
+/// set is empty.
+GmmSplit gmm_split(const arma::vec& v, const GmmOptions& options = {});
+
+/// Indices of the k largest entries of v (ties: lower index first), ascending. k ≤ v.n_elem.
+arma::uvec top_k(const arma::vec& v, arma::uword k);
+
+/// How the selected set is chosen from importances: the GMM split, or the k largest when k is set.
+struct SelectionRule {
+  std::optional<arma::uword> k;
+};
+
+/// Applies `rule` to importances v.
+arma::uvec select(const arma::vec& v, const SelectionRule& rule = {});
+
+}  // namespace reluid::solvers
