@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support.hpp"
 #include "sim/seed.hpp"
 #include "theory/assignment.hpp"
 #include "theory/distance.hpp"
@@ -21,6 +22,11 @@
 
 using namespace reluid;
 using theory::Network;
+
+using test::Run;
+using test::run;
+
+using test::random_network;
 
 namespace {
 
@@ -54,14 +60,6 @@ void require_dual_certificate(const arma::mat& C, const theory::Assignment& a) {
                           arma::repmat(a.col_potential.t(), C.n_rows, 1);
   REQUIRE(slack.min() >= -tol);
   REQUIRE(arma::accu(a.row_potential) + arma::accu(a.col_potential) == Approx(a.cost).margin(tol));
-}
-
-Network random_network(arma::uword p, arma::uword r, theory::Engine& rng) {
-  Network net;
-  net.W = theory::standard_normal(p, r, rng);
-  net.b = theory::standard_normal(r, 1, rng);
-  net.a = arma::sign(theory::uniform(r, 1, -1.0, 1.0, rng));
-  return net;
 }
 
 // net with its neurons relabelled: neuron j of the result is neuron sigma[j] of net.
@@ -362,27 +360,6 @@ TEST_CASE("recovery_metrics: rejects mismatched shapes and bad thresholds", "[di
   REQUIRE_THROWS_WITH(theory::distance_d2(bad, truth),
                       Catch::Contains("fit: a[0] must be +1 or -1 (got 0.5)"));
 }
-
-namespace {
-
-struct Run {
-  int status = -1;
-  std::string output;
-};
-
-Run run(const std::string& command) {
-  Run out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.output.append(buffer, n);
-  const int raw = ::pclose(pipe);
-  out.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return out;
-}
-
-}  // namespace
 
 TEST_CASE("reluid distance: --json output equals the library result", "[distance][cli]") {
   auto rng = sim::make_engine(19, 0, 0, sim::Stream::truth);

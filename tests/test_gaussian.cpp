@@ -6,6 +6,7 @@
 #include <functional>
 #include <vector>
 
+#include "tests/support.hpp"
 #include "sim/seed.hpp"
 #include "theory/gaussian.hpp"
 #include "theory/model.hpp"
@@ -13,6 +14,8 @@
 
 using namespace reluid;
 using theory::Network;
+
+using test::random_network;
 
 namespace {
 
@@ -94,14 +97,6 @@ double cross_by_quadrature(double h, double k, double rho) {
 double cross_parallel_by_quadrature(double h, double k, double sign) {
   auto f = [&](double z) { return std::max(z + h, 0.0) * std::max(sign * z + k, 0.0) * phi(z); };
   return integrate_split(f, -tail, tail, {-h, -sign * k}, 32);
-}
-
-Network random_network(arma::uword p, arma::uword r, theory::Engine& rng) {
-  Network net;
-  net.W = theory::standard_normal(p, r, rng);
-  net.b = theory::standard_normal(r, 1, rng);
-  net.a = arma::sign(theory::uniform(r, 1, -1.0, 1.0, rng));
-  return net;
 }
 
 }  // namespace

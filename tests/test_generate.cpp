@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support.hpp"
 #include "sim/data.hpp"
 #include "sim/seed.hpp"
 #include "sim/truth.hpp"
@@ -22,6 +23,9 @@
 
 using namespace reluid;
 using sim::TruthOptions;
+
+using test::Run;
+using test::run;
 
 namespace {
 
@@ -51,24 +55,6 @@ arma::uword nonzero_rows(const arma::mat& W) {
     count += any ? 1 : 0;
   }
   return count;
-}
-
-struct Run {
-  int status = -1;
-  std::string output;
-};
-
-/// Runs a shell command and returns its exit status and standard output.
-Run run(const std::string& command) {
-  Run out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.output.append(buffer, n);
-  const int raw = ::pclose(pipe);
-  out.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return out;
 }
 
 }  // namespace

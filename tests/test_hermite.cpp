@@ -4,6 +4,7 @@
 #include <cmath>
 #include <functional>
 
+#include "tests/support.hpp"
 #include "sim/seed.hpp"
 #include "theory/gaussian.hpp"
 #include "theory/hermite.hpp"
@@ -12,6 +13,8 @@
 
 using namespace reluid;
 using theory::Network;
+
+using test::random_network;
 
 namespace {
 
@@ -51,14 +54,6 @@ double integrate(const std::function<double(double)>& f, double lo, double hi, i
 }
 
 double phi(double x) { return std::exp(-0.5 * x * x) / std::sqrt(2.0 * M_PI); }
-
-Network random_network(arma::uword p, arma::uword r, theory::Engine& rng) {
-  Network net;
-  net.W = theory::standard_normal(p, r, rng);
-  net.b = theory::standard_normal(r, 1, rng);
-  net.a = arma::sign(theory::uniform(r, 1, -1.0, 1.0, rng));
-  return net;
-}
 
 /// Mean and std_err (from the sample variance) of per-sample values accumulated in chunks.
 struct Moments {

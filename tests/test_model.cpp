@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "tests/support.hpp"
 #include "sim/seed.hpp"
 #include "theory/io.hpp"
 #include "theory/model.hpp"
@@ -9,17 +10,7 @@
 using namespace reluid;
 using theory::Network;
 
-namespace {
-
-Network random_network(arma::uword p, arma::uword r, theory::Engine& rng) {
-  Network net;
-  net.W = theory::standard_normal(p, r, rng);
-  net.b = theory::standard_normal(r, 1, rng);
-  net.a = arma::sign(theory::uniform(r, 1, -1.0, 1.0, rng));
-  return net;
-}
-
-}  // namespace
+using test::random_network;
 
 TEST_CASE("predict: matches the per-sample definition of eq. (2)", "[model]") {
   auto rng = sim::make_engine(1, 0, 0, sim::Stream::truth);

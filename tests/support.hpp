@@ -1,0 +1,42 @@
+// Helpers shared by the test files: random networks and running the built program.
+#pragma once
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <string>
+
+#include "theory/model.hpp"
+#include "theory/random.hpp"
+
+namespace reluid::test {
+
+/// A p × r network with N(0, 1) weights and biases and random ±1 signs.
+inline theory::Network random_network(arma::uword p, arma::uword r, theory::Engine& rng) {
+  theory::Network net;
+  net.W = theory::standard_normal(p, r, rng);
+  net.b = theory::standard_normal(r, 1, rng);
+  net.a = arma::sign(theory::uniform(r, 1, -1.0, 1.0, rng));
+  return net;
+}
+
+/// Exit status and standard output of a shell command.
+struct Run {
+  int status = -1;
+  std::string output;
+};
+
+/// Runs a shell command (popen); status is −1 if it did not exit normally.
+inline Run run(const std::string& command) {
+  Run out;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buffer[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.output.append(buffer, n);
+  const int raw = ::pclose(pipe);
+  out.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return out;
+}
+
+}  // namespace reluid::test
