@@ -9,6 +9,7 @@
 #include "sim/truth.hpp"
 #include "theory/assumption.hpp"
 #include "theory/check.hpp"
+#include "theory/risk.hpp"
 
 namespace reluid::sim {
 
@@ -32,6 +33,23 @@ std::size_t count_option(const nlohmann::json& v, const std::string& key, std::s
 }
 
 std::string flag(bool b) { return b ? "1" : "0"; }
+
+/// E[(f(x) − g(x))²] for x ~ N(0, Σ), Σ_ik = ρ^|i−k| (ρ = 0: the identity).
+double input_law_risk(theory::Network f, theory::Network g, double rho) {
+  if (rho != 0.0) {
+    const arma::uword p = f.p();
+    arma::mat Sigma(p, p);
+    for (arma::uword i = 0; i < p; ++i) {
+      for (arma::uword k = 0; k < p; ++k) {
+        Sigma(i, k) = std::pow(rho, static_cast<double>(i > k ? i - k : k - i));
+      }
+    }
+    const arma::mat L = arma::chol(Sigma, "lower");
+    f.W = L.t() * f.W;
+    g.W = L.t() * g.W;
+  }
+  return theory::population_risk(f, g).R;
+}
 
 }  // namespace
 
@@ -101,6 +119,8 @@ TrialOutcome run_l1_trial(const Cell& cell, const L1TrialOptions& options,
   out.metrics = theory::recovery_metrics(out.fit.best.fit.net, out.truth, tau);
   out.certificate = certify(out.fit.best.fit.net, out.fit.best.feasible, out.metrics, out.truth,
                             data.X, data.y, cell.sigma, out.fit.best.target, options.certificate);
+  out.risk = input_law_risk(out.fit.best.fit.net, out.truth,
+                            parse_input_kind(cell.input) == InputKind::toeplitz ? cell.rho : 0.0);
   out.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
@@ -109,7 +129,7 @@ TrialOutcome run_l1_trial(const Cell& cell, const L1TrialOptions& options,
 const std::vector<std::string>& l1_trial_columns() {
   static const std::vector<std::string> columns{
       "certificate", "success",     "D1",          "D2",         "sign_recovered",
-      "error_eq7",   "tp",          "fp",          "fn",         "exact_support",
+      "error_eq7",   "risk",        "tp",          "fp",          "fn",         "exact_support",
       "l1_fit",      "l1_truth",    "loss",        "loss_truth", "target",
       "slack",       "feasible",    "lambda",      "k_plus",     "k_plus_true",
       "solves",      "iterations",  "inner_stop",  "constraint_stop", "stationarity",
@@ -132,6 +152,7 @@ std::vector<std::string> l1_trial_fields(const TrialOutcome& o) {
           format_number(m.D2.value),
           flag(m.sign_recovered),
           format_number(m.eq7_error),
+          format_number(o.risk),
           std::to_string(m.true_positives),
           std::to_string(m.false_positives),
           std::to_string(m.false_negatives),

@@ -37,6 +37,9 @@ struct TrialOutcome {
   theory::RecoveryMetrics metrics;
   CertificateResult certificate;
   double mu_achieved = 0;
+  /// Exact excess test error E[(f̂(x) − f*(x))²] over the trial's input law (theory/risk.hpp):
+  /// for Toeplitz inputs x = Lz with Σ = LLᵀ, so both networks are mapped W ↦ LᵀW first.
+  double risk = 0;
   double seconds = 0;
 };
 

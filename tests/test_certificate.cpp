@@ -137,3 +137,29 @@ TEST_CASE("l1 trial options: unknown keys and bad values are rejected", "[certif
       Catch::Contains("at least one start"));
   REQUIRE_THROWS_WITH(sim::trial_kind("omp"), Catch::Contains("unknown method (got omp)"));
 }
+
+TEST_CASE("l1 trial: the risk column is the exact test error under the trial's input law",
+          "[certificate][trial][statistical]") {
+  // A poor fit (n = 60 < the transition) so the risk is far from 0; Toeplitz inputs so that the
+  // W ↦ LᵀW map is exercised. Reference: 2·10⁵ fresh inputs from the AR(1) sampler of
+  // sim/data.hpp (independent of the Cholesky path); bound 5 standard errors (false-failure
+  // rate ≈ 6e-7 per rho).
+  const double rho = GENERATE(0.0, 0.6);
+  CAPTURE(rho);
+  sim::Cell cell{.id = 0, .n = 60, .p = 20, .s = 6, .r = 3, .sigma = 0.0, .mu = 0.5, .B = 2.0,
+                 .bias_bound = 1.0, .noise = "bounded",
+                 .input = rho == 0.0 ? "gaussian" : "toeplitz", .rho = rho,
+                 .method = "l1", .method_options = nlohmann::json::object(), .trials = 1};
+  const auto out = sim::run_l1_trial(cell, {.random_starts = 1}, 9, 0);
+  auto rng = sim::make_engine(9, 99, 0, sim::Stream::test_data);
+  const auto test = sim::make_data(
+      out.truth,
+      {.n = 200000, .input = rho == 0.0 ? sim::InputKind::gaussian : sim::InputKind::toeplitz,
+       .rho = rho},
+      rng);
+  const arma::vec diff2 = arma::square(theory::predict(out.fit.best.fit.net, test.X) - test.f_clean);
+  const double std_err = arma::stddev(diff2) / std::sqrt(static_cast<double>(diff2.n_elem));
+  CAPTURE(out.risk, arma::mean(diff2), std_err);
+  REQUIRE(out.risk > 0.0);
+  REQUIRE(std::abs(out.risk - arma::mean(diff2)) <= 5.0 * std_err);
+}
