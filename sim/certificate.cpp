@@ -7,18 +7,22 @@ namespace reluid::sim {
 
 std::string_view to_string(Certificate c) {
   switch (c) {
-    case Certificate::recovered: return "recovered";
-    case Certificate::optimizer_failure: return "optimizer_failure";
-    case Certificate::estimator_failure: return "estimator_failure";
-    case Certificate::uncertified: return "uncertified";
+    case Certificate::recovered:
+      return "recovered";
+    case Certificate::optimizer_failure:
+      return "optimizer_failure";
+    case Certificate::estimator_failure:
+      return "estimator_failure";
+    case Certificate::uncertified:
+      return "uncertified";
   }
   return "unknown";
 }
 
 CertificateResult certify(const theory::Network& fit, bool fit_feasible,
-                          const theory::RecoveryMetrics& metrics,
-                          const theory::Network& truth, const arma::mat& X, const arma::vec& y,
-                          double sigma, double target, const CertificateOptions& options) {
+                          const theory::RecoveryMetrics& metrics, const theory::Network& truth,
+                          const arma::mat& X, const arma::vec& y, double sigma, double target,
+                          const CertificateOptions& options) {
   theory::require(sigma >= 0.0 && std::isfinite(sigma), "certify", "sigma must be finite and >= 0",
                   sigma);
   theory::require(target >= 0.0 && std::isfinite(target), "certify",

@@ -55,8 +55,8 @@ struct CertificateResult {
 /// level (σ², or the noiseless tolerance when σ = 0); sigma: the σ of the trial.
 /// X: n × p, one observation per row; y: n values (the training data).
 CertificateResult certify(const theory::Network& fit, bool fit_feasible,
-                          const theory::RecoveryMetrics& metrics,
-                          const theory::Network& truth, const arma::mat& X, const arma::vec& y,
-                          double sigma, double target, const CertificateOptions& options = {});
+                          const theory::RecoveryMetrics& metrics, const theory::Network& truth,
+                          const arma::mat& X, const arma::vec& y, double sigma, double target,
+                          const CertificateOptions& options = {});
 
 }  // namespace reluid::sim

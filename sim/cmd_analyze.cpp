@@ -160,7 +160,9 @@ std::vector<std::string> labels(const Grouping& g) {
   return out;
 }
 
-std::string num(double v) { return format_number(v); }
+std::string num(double v) {
+  return format_number(v);
+}
 
 std::string join_key(const std::vector<std::string>& key) {
   std::string s;
@@ -218,19 +220,20 @@ void analyze_n(const Table& t, const std::vector<std::string>& params, Analysis&
                  "label,n_values,trials,successes,status,n50_kind,n50,n50_low,n50_high,alpha,beta,"
                  "beta_low,beta_high,n10,n90,width_ratio,width_ratio_low,width_ratio_high,"
                  "iterations,score_norm\n";
-  a.points = "group,label,p,n,trials,successes,p_hat,cp_low,cp_high,fit,band_low,band_high,"
-             "n_lo,n_hi,logp_lo,logp_hi,n_values\n";
+  a.points =
+      "group,label,p,n,trials,successes,p_hat,cp_low,cp_high,fit,band_low,band_high,"
+      "n_lo,n_hi,logp_lo,logp_hi,n_values\n";
   a.curves = "group,label,p,n,fit,band_low,band_high\n";
-  const auto p_pos = static_cast<std::size_t>(std::find(g.names.begin(), g.names.end(), "p") -
-                                              g.names.begin());
+  const auto p_pos =
+      static_cast<std::size_t>(std::find(g.names.begin(), g.names.end(), "p") - g.names.begin());
   // Heat-map cells: each (n, log p) point spans half-way to its neighbours (in log n, log p).
   std::set<double> p_set;
   for (std::size_t i = 0; i < t.rows.size(); ++i) p_set.insert(t.number(i, t.column("p")));
   const std::vector<double> p_all(p_set.begin(), p_set.end());
   auto span = [](const std::vector<double>& logs, std::size_t i) {
     const double left = i > 0 ? logs[i] - logs[i - 1] : (logs.size() > 1 ? logs[1] - logs[0] : 0.5);
-    const double right =
-        i + 1 < logs.size() ? logs[i + 1] - logs[i] : (logs.size() > 1 ? logs[i] - logs[i - 1] : 0.5);
+    const double right = i + 1 < logs.size() ? logs[i + 1] - logs[i]
+                                             : (logs.size() > 1 ? logs[i] - logs[i - 1] : 0.5);
     return std::pair{logs[i] - left / 2, logs[i] + right / 2};
   };
   std::vector<double> logp_all;
@@ -280,15 +283,16 @@ void analyze_n(const Table& t, const std::vector<std::string>& params, Analysis&
       for (int i = 0; i <= 60; ++i) {
         const double x = lo + (hi - lo) * i / 60.0;
         const auto band = theory::logistic_band(L, x);
-        a.curves += std::to_string(gi) + "," + label + "," + p_text + "," + num(std::exp(x)) + "," + num(band.fit) +
-                    "," + num(band.low) + "," + num(band.high) + "\n";
+        a.curves += std::to_string(gi) + "," + label + "," + p_text + "," + num(std::exp(x)) + "," +
+                    num(band.fit) + "," + num(band.low) + "," + num(band.high) + "\n";
       }
     }
     a.report << "  " << label << ": ";
     switch (f.kind) {
       case theory::N50Kind::estimate:
         a.report << "n50 = " << short_num(f.n50) << " " << interval_text(f.n50_ci)
-                 << ", width = " << short_num(f.width_ratio) << " " << interval_text(f.width_ratio_ci);
+                 << ", width = " << short_num(f.width_ratio) << " "
+                 << interval_text(f.width_ratio_ci);
         break;
       case theory::N50Kind::below_min_n:
         a.report << "n50 < " << short_num(f.n50_ci.high) << " (every trial succeeded)";
@@ -316,8 +320,10 @@ void analyze_scaling(const Table& t, const std::vector<std::string>& params,
   std::vector<std::string> no_n;
   for (const auto& p : params)
     if (p != "n") no_n.push_back(p);
-  const auto p_pos = static_cast<std::size_t>(std::find(no_n.begin(), no_n.end(), "p") - no_n.begin());
-  std::map<std::vector<std::string>, std::vector<std::pair<double, const theory::TransitionFit*>>, KeyLess>
+  const auto p_pos =
+      static_cast<std::size_t>(std::find(no_n.begin(), no_n.end(), "p") - no_n.begin());
+  std::map<std::vector<std::string>, std::vector<std::pair<double, const theory::TransitionFit*>>,
+           KeyLess>
       by_rest;
   for (const auto& [key, fit] : fits) {
     auto rest = key;
@@ -345,11 +351,13 @@ void analyze_scaling(const Table& t, const std::vector<std::string>& params,
         ci.push_back(f->n50_ci);
       }
     }
-    std::string prefix = join_key(rest) + std::to_string(list.size()) + "," + std::to_string(p.size()) + ",";
+    std::string prefix =
+        join_key(rest) + std::to_string(list.size()) + "," + std::to_string(p.size()) + ",";
     std::string label;
     for (std::size_t j = 0; j < rest.size(); ++j) label += rest_names[j] + "=" + rest[j] + " ";
     if (std::set<double>(p.begin(), p.end()).size() < 2) {
-      a.scaling += prefix + "nan,nan,nan,nan,nan,nan,nan,,,fewer than 2 p with a bounded n50 interval\n";
+      a.scaling +=
+          prefix + "nan,nan,nan,nan,nan,nan,nan,,,fewer than 2 p with a bounded n50 interval\n";
       a.report << "  " << label << ": k not estimable (" << p.size()
                << " p values with a bounded n50 interval, need 2)\n";
       continue;
@@ -403,19 +411,20 @@ void analyze_sigma(const Table& t, const std::vector<std::string>& params, Analy
       err.push_back(e);
     }
     const auto fit = theory::fit_sigma_slope(sig, err, kBootstrapResamples, 0.95, rng);
-    a.sigma += join_key(key) + label + "," + std::to_string(sig.size()) + "," + num(fit.slope) + "," +
-               num(fit.slope_ci.low) + "," + num(fit.slope_ci.high) + "," + num(fit.intercept) + "," +
-               num(fit.intercept_ci.low) + "," + num(fit.intercept_ci.high) + "," +
-               num(fit.slope_origin) + "," + num(fit.slope_origin_ci.low) + "," +
-               num(fit.slope_origin_ci.high) + "\n";
+    a.sigma += join_key(key) + label + "," + std::to_string(sig.size()) + "," + num(fit.slope) +
+               "," + num(fit.slope_ci.low) + "," + num(fit.slope_ci.high) + "," +
+               num(fit.intercept) + "," + num(fit.intercept_ci.low) + "," +
+               num(fit.intercept_ci.high) + "," + num(fit.slope_origin) + "," +
+               num(fit.slope_origin_ci.low) + "," + num(fit.slope_origin_ci.high) + "\n";
     for (std::size_t i = 0; i < sig.size(); ++i) {
       a.sigma_points += std::to_string(plotted) + "," + label + "," + num(sig[i]) + "," +
                         std::to_string(err[i].size()) + "," + num(fit.median(i)) + "\n";
     }
     a.report << "  " << label << ": slope = " << short_num(fit.slope) << " "
              << interval_text(fit.slope_ci) << ", intercept = " << short_num(fit.intercept) << " "
-             << interval_text(fit.intercept_ci) << "; through 0: slope = "
-             << short_num(fit.slope_origin) << " " << interval_text(fit.slope_origin_ci) << "\n";
+             << interval_text(fit.intercept_ci)
+             << "; through 0: slope = " << short_num(fit.slope_origin) << " "
+             << interval_text(fit.slope_origin_ci) << "\n";
   }
   if (!header_done) a.sigma.clear();
 }
@@ -450,9 +459,9 @@ void analyze_mu(const Table& t, const std::vector<std::string>& params, Analysis
       if (std::isfinite(omega)) on_omega.push_back({omega, p.trials, p.successes});
       const auto cp = theory::clopper_pearson(static_cast<std::uint64_t>(p.successes),
                                               static_cast<std::uint64_t>(p.trials));
-      a.mu_points += std::to_string(plotted) + "," + label + "," + num(mu) + "," + num(omega) + "," +
-                     num(p.trials) + "," + num(p.successes) + "," + num(p.successes / p.trials) +
-                     "," + num(cp.lower) + "," + num(cp.upper) + "\n";
+      a.mu_points += std::to_string(plotted) + "," + label + "," + num(mu) + "," + num(omega) +
+                     "," + num(p.trials) + "," + num(p.successes) + "," +
+                     num(p.successes / p.trials) + "," + num(cp.lower) + "," + num(cp.upper) + "\n";
     }
     const auto fm = theory::fit_logistic(on_mu);
     theory::LogisticFit fo;
@@ -461,13 +470,14 @@ void analyze_mu(const Table& t, const std::vector<std::string>& params, Analysis
     fo.beta_ci = {nan, nan};
     if (on_omega.size() == on_mu.size()) fo = theory::fit_logistic(on_omega);
     a.mu += join_key(key) + label + "," + std::to_string(counts.size()) + "," +
-            std::string(to_string(fm.status)) + "," + num(fm.beta) + "," + num(fm.beta_ci.low) + "," +
-            num(fm.beta_ci.high) + "," + num(fm.x50) + "," + num(fm.x50_ci.low) + "," +
-            num(fm.x50_ci.high) + "," + std::string(to_string(fo.status)) + "," + num(fo.beta) + "," +
-            num(fo.beta_ci.low) + "," + num(fo.beta_ci.high) + "\n";
+            std::string(to_string(fm.status)) + "," + num(fm.beta) + "," + num(fm.beta_ci.low) +
+            "," + num(fm.beta_ci.high) + "," + num(fm.x50) + "," + num(fm.x50_ci.low) + "," +
+            num(fm.x50_ci.high) + "," + std::string(to_string(fo.status)) + "," + num(fo.beta) +
+            "," + num(fo.beta_ci.low) + "," + num(fo.beta_ci.high) + "\n";
     a.report << "  " << label << ": ";
     if (fm.status == theory::LogisticStatus::converged) {
-      a.report << "logit slope per unit mu = " << short_num(fm.beta) << " " << interval_text(fm.beta_ci);
+      a.report << "logit slope per unit mu = " << short_num(fm.beta) << " "
+               << interval_text(fm.beta_ci);
     } else {
       a.report << "no logistic fit on mu (" << to_string(fm.status) << ")";
     }
@@ -510,8 +520,8 @@ void run_analyze(const std::string& dir_text) {
     theory::write_text_atomic(dir / "analysis" / "mu.csv", a.mu);
     theory::write_text_atomic(dir / "analysis" / "mu_points.csv", a.mu_points);
   }
-  a.report << "Wrote " << (dir / "transition.csv").string() << " and " << (dir / "analysis").string()
-           << "/*.csv\n";
+  a.report << "Wrote " << (dir / "transition.csv").string() << " and "
+           << (dir / "analysis").string() << "/*.csv\n";
   std::cout << a.report.str();
 }
 
@@ -519,7 +529,8 @@ void run_analyze(const std::string& dir_text) {
 
 void register_analyze(CLI::App& app) {
   auto* cmd = app.add_subcommand(
-      "analyze", "Phase-transition analysis of DIR/trials.csv: writes DIR/transition.csv and a report");
+      "analyze",
+      "Phase-transition analysis of DIR/trials.csv: writes DIR/transition.csv and a report");
   auto dir = std::make_shared<std::string>();
   cmd->add_option("DIR", *dir, "Sweep output directory holding trials.csv")->required();
   cmd->callback([dir] { run_analyze(*dir); });

@@ -46,33 +46,38 @@ void run_fit(const FitArgs& args) {
 
   nlohmann::json starts = nlohmann::json::array();
   for (const auto& s : fit.starts) {
-    starts.push_back({{"k", s.k}, {"kind", std::string(solvers::to_string(s.kind))},
-                      {"index", s.index}, {"lambda", s.lambda}, {"loss", s.loss}, {"l1", s.l1},
-                      {"slack", s.slack}, {"feasible", s.feasible},
+    starts.push_back({{"k", s.k},
+                      {"kind", std::string(solvers::to_string(s.kind))},
+                      {"index", s.index},
+                      {"lambda", s.lambda},
+                      {"loss", s.loss},
+                      {"l1", s.l1},
+                      {"slack", s.slack},
+                      {"feasible", s.feasible},
                       {"stop", std::string(solvers::to_string(s.stop))},
                       {"inner_stop", std::string(solvers::to_string(s.inner_stop))},
-                      {"stationarity", s.stationarity}, {"solves", s.solves},
+                      {"stationarity", s.stationarity},
+                      {"solves", s.solves},
                       {"iterations", s.iterations}});
   }
   const auto& best = fit.best;
-  const nlohmann::json meta = {
-      {"command", "fit"},
-      {"data", args.data},
-      {"n", data.X.n_rows},
-      {"sigma", args.sigma},
-      {"seed", args.seed},
-      {"target_loss", best.target},
-      {"loss", best.fit.loss},
-      {"l1", best.fit.l1},
-      {"lambda", best.fit.lambda},
-      {"slack", best.slack},
-      {"feasible", best.feasible},
-      {"stop", std::string(solvers::to_string(best.stop))},
-      {"inner_stop", std::string(solvers::to_string(best.fit.stop))},
-      {"stationarity", best.fit.stationarity},
-      {"k", fit.k},
-      {"best_start", fit.best_start},
-      {"starts", starts}};
+  const nlohmann::json meta = {{"command", "fit"},
+                               {"data", args.data},
+                               {"n", data.X.n_rows},
+                               {"sigma", args.sigma},
+                               {"seed", args.seed},
+                               {"target_loss", best.target},
+                               {"loss", best.fit.loss},
+                               {"l1", best.fit.l1},
+                               {"lambda", best.fit.lambda},
+                               {"slack", best.slack},
+                               {"feasible", best.feasible},
+                               {"stop", std::string(solvers::to_string(best.stop))},
+                               {"inner_stop", std::string(solvers::to_string(best.fit.stop))},
+                               {"stationarity", best.fit.stationarity},
+                               {"k", fit.k},
+                               {"best_start", fit.best_start},
+                               {"starts", starts}};
   theory::write_network(args.out, best.fit.net, meta);
   std::cout << "fit: n = " << data.X.n_rows << ", p = " << data.X.n_cols << ", r = " << args.r
             << ", k = " << fit.k << ", loss = " << best.fit.loss << " (target " << best.target
@@ -84,14 +89,16 @@ void run_fit(const FitArgs& args) {
 
 void register_fit(CLI::App& app) {
   auto args = std::make_shared<FitArgs>();
-  CLI::App* cmd = app.add_subcommand("fit", "Constrained l1 fit of a two-layer ReLU network (eq. 4)");
+  CLI::App* cmd =
+      app.add_subcommand("fit", "Constrained l1 fit of a two-layer ReLU network (eq. 4)");
   cmd->add_option("data", args->data, "CSV with header x1,...,xp,y")->required();
   cmd->add_option("--sigma", args->sigma, "constraint level: mean squared residual <= sigma^2")
       ->required();
   cmd->add_option("--r", args->r, "hidden neurons")->required();
   cmd->add_option("--seed", args->seed, "seed of the solver's random starts");
   cmd->add_option("--random-starts", args->random_starts, "random starts per sign count");
-  cmd->add_option("--spectral-starts", args->spectral_starts, "spectral starts per sign count (0/1)");
+  cmd->add_option("--spectral-starts", args->spectral_starts,
+                  "spectral starts per sign count (0/1)");
   cmd->add_option("--out", args->out, "output network JSON")->required();
   cmd->callback([args] { run_fit(*args); });
 }

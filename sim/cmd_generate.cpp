@@ -65,8 +65,13 @@ void run_generate(const GenerateArgs& args, const CLI::App& cmd) {
       {"seed", args.seed},
       {"stream", "make_engine(seed, 0, 0, truth)"},
       {"options",
-       {{"p", t.p}, {"r", t.r}, {"s", t.s}, {"B", t.B}, {"bias_bound", t.bias_bound},
-        {"mu", t.mu}, {"positive", t.positive}}},
+       {{"p", t.p},
+        {"r", t.r},
+        {"s", t.s},
+        {"B", t.B},
+        {"bias_bound", t.bias_bound},
+        {"mu", t.mu},
+        {"positive", t.positive}}},
       {"achieved_mu", mu},
       // +∞ (orthogonal neurons or r = 1) has no JSON number: stored as null.
       {"omega", std::isfinite(omega) ? nlohmann::json(omega) : nlohmann::json(nullptr)},
@@ -80,8 +85,8 @@ void run_generate(const GenerateArgs& args, const CLI::App& cmd) {
     auto data_rng = make_engine(args.seed, 0, 0, Stream::data);
     const Dataset d = make_data(net, data_opt, data_rng);
     write_data_csv(args.data_out, d.X, d.y);
-    std::cout << "generate: n = " << d.X.n_rows << ", sigma = " << data_opt.sigma
-              << " (" << to_string(data_opt.noise) << " noise, " << to_string(data_opt.input)
+    std::cout << "generate: n = " << d.X.n_rows << ", sigma = " << data_opt.sigma << " ("
+              << to_string(data_opt.noise) << " noise, " << to_string(data_opt.input)
               << " inputs) -> " << args.data_out << "\n";
   }
 }
@@ -91,8 +96,9 @@ void run_generate(const GenerateArgs& args, const CLI::App& cmd) {
 void register_generate(CLI::App& app) {
   auto args = std::make_shared<GenerateArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "generate", "Draw a sparse ground-truth network satisfying Assumption 1 (angle condition by "
-                  "construction) and write it as JSON; optionally a CSV data set from it");
+      "generate",
+      "Draw a sparse ground-truth network satisfying Assumption 1 (angle condition by "
+      "construction) and write it as JSON; optionally a CSV data set from it");
   TruthOptions& t = args->truth;
   cmd->add_option("--p", t.p, "input dimension")->capture_default_str();
   cmd->add_option("--r", t.r, "hidden neurons")->capture_default_str();

@@ -99,14 +99,17 @@ fs::path find_scripts(const std::string& option) {
   candidates.push_back(fs::current_path() / "plots");
   for (const auto& c : candidates)
     if (fs::exists(c / "recovery.gp")) return c;
-  throw std::runtime_error("plot: cannot find the gnuplot scripts (plots/recovery.gp); pass --scripts");
+  throw std::runtime_error(
+      "plot: cannot find the gnuplot scripts (plots/recovery.gp); pass --scripts");
 }
 
 std::string quoted(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'') out += "''";  // gnuplot single-quoted strings double the quote
-    else out += c;
+    if (c == '\'')
+      out += "''";  // gnuplot single-quoted strings double the quote
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -137,12 +140,13 @@ void run_plot(const std::string& dir_text, const std::string& scripts_option) {
   };
   const auto groups = csv_column(data / "points.csv", "label");
   common["labels"] = quoted(distinct_words(groups));
-  common["ngroups"] = std::to_string(
-      std::count(common["labels"].begin(), common["labels"].end(), ' ') + 1);
+  common["ngroups"] =
+      std::to_string(std::count(common["labels"].begin(), common["labels"].end(), ' ') + 1);
   // Fitted scaling exponent of the first group with one (NaN if none).
   std::string k = "NaN", C = "NaN";
   if (fs::exists(data / "scaling.csv")) {
-    const auto ks = csv_column(data / "scaling.csv", "k"), Cs = csv_column(data / "scaling.csv", "C");
+    const auto ks = csv_column(data / "scaling.csv", "k"),
+               Cs = csv_column(data / "scaling.csv", "C");
     for (std::size_t i = 0; i < ks.size(); ++i) {
       if (ks[i] != "nan") {
         k = ks[i];
@@ -167,7 +171,8 @@ void run_plot(const std::string& dir_text, const std::string& scripts_option) {
                      {"intercepts", quoted(words(csv_column(data / "sigma.csv", "intercept")))}}});
   }
   if (fs::exists(data / "mu_points.csv")) {
-    jobs.push_back({"mu", {{"mlabels", quoted(distinct_words(csv_column(data / "mu_points.csv", "label")))}}});
+    jobs.push_back(
+        {"mu", {{"mlabels", quoted(distinct_words(csv_column(data / "mu_points.csv", "label")))}}});
   }
   std::vector<fs::path> written;
   for (const auto& job : jobs) {
@@ -184,7 +189,8 @@ void run_plot(const std::string& dir_text, const std::string& scripts_option) {
       const fs::path made = tmp / (job.script + ext);
       if (!fs::exists(made) || fs::file_size(made) == 0) {
         fs::remove_all(tmp);
-        throw std::runtime_error("plot: " + script.string() + " did not write " + made.filename().string());
+        throw std::runtime_error("plot: " + script.string() + " did not write " +
+                                 made.filename().string());
       }
       fs::rename(made, out / made.filename());
       written.push_back(out / made.filename());
@@ -204,7 +210,8 @@ void register_plot(CLI::App& app) {
   auto dir = std::make_shared<std::string>();
   auto scripts = std::make_shared<std::string>();
   cmd->add_option("DIR", *dir, "Sweep output directory (after `reluid analyze DIR`)")->required();
-  cmd->add_option("--scripts", *scripts, "Directory of the gnuplot scripts (default: plots/ of the source tree)");
+  cmd->add_option("--scripts", *scripts,
+                  "Directory of the gnuplot scripts (default: plots/ of the source tree)");
   cmd->callback([dir, scripts] { run_plot(*dir, *scripts); });
 }
 

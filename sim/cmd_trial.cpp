@@ -29,16 +29,18 @@ void run(const TrialArgs& args) {
     theory::fail("--options", "must be a JSON object (got " + args.options + ")");
   }
   // The same validation as a one-cell sweep, so `trial` and `sweep` accept the same values.
-  nlohmann::json config{{"n", args.n},         {"p", args.p},       {"s", args.s},
-                        {"r", args.r},         {"sigma", args.sigma}, {"mu", args.mu},
+  nlohmann::json config{{"n", args.n},         {"p", args.p},
+                        {"s", args.s},         {"r", args.r},
+                        {"sigma", args.sigma}, {"mu", args.mu},
                         {"B", args.B},         {"bias_bound", args.bias_bound},
-                        {"noise", args.noise}, {"input", args.input}, {"rho", args.rho},
-                        {"method", "l1"},      {"options", options}, {"trials", args.trial + 1},
+                        {"noise", args.noise}, {"input", args.input},
+                        {"rho", args.rho},     {"method", "l1"},
+                        {"options", options},  {"trials", args.trial + 1},
                         {"seed", args.seed}};
   const std::vector<Cell> cells = make_cells(config_from_json(config));
   const Cell& cell = cells.front();
-  const TrialOutcome out = run_l1_trial(cell, l1_trial_options(cell.method_options), args.seed,
-                                        args.trial);
+  const TrialOutcome out =
+      run_l1_trial(cell, l1_trial_options(cell.method_options), args.seed, args.trial);
   if (!args.truth_out.empty()) theory::write_network(args.truth_out, out.truth);
   if (!args.fit_out.empty()) theory::write_network(args.fit_out, out.fit.best.fit.net);
 
@@ -69,8 +71,9 @@ void run(const TrialArgs& args) {
             << ", sigma = " << format_number(cell.sigma) << ", mu = " << format_number(cell.mu)
             << "\n";
   for (std::size_t i = 0; i < columns.size(); ++i) {
-    std::cout << "  " << columns[i] << std::string(columns[i].size() < 16 ? 16 - columns[i].size() : 1, ' ')
-              << fields[i] << "\n";
+    std::cout << "  " << columns[i]
+              << std::string(columns[i].size() < 16 ? 16 - columns[i].size() : 1, ' ') << fields[i]
+              << "\n";
   }
   std::cout << "  starts (k kind index: feasible l1 loss):\n";
   for (const auto& s : out.fit.starts) {
@@ -84,8 +87,9 @@ void run(const TrialArgs& args) {
 
 void register_trial(CLI::App& app) {
   auto args = std::make_shared<TrialArgs>();
-  auto* cmd = app.add_subcommand("trial", "Generate one instance, fit eq. (4), print metrics and "
-                                          "the certificate class");
+  auto* cmd = app.add_subcommand("trial",
+                                 "Generate one instance, fit eq. (4), print metrics and "
+                                 "the certificate class");
   cmd->add_option("--n", args->n, "samples")->capture_default_str();
   cmd->add_option("--p", args->p, "inputs")->capture_default_str();
   cmd->add_option("--s", args->s, "support size")->capture_default_str();
@@ -99,8 +103,10 @@ void register_trial(CLI::App& app) {
   cmd->add_option("--rho", args->rho, "Toeplitz correlation")->capture_default_str();
   cmd->add_option("--seed", args->seed, "master seed")->capture_default_str();
   cmd->add_option("--trial", args->trial, "trial index (cell 0)")->capture_default_str();
-  cmd->add_option("--options", args->options, "method options as JSON, e.g. "
-                                              "'{\"random_starts\":4}'")->capture_default_str();
+  cmd->add_option("--options", args->options,
+                  "method options as JSON, e.g. "
+                  "'{\"random_starts\":4}'")
+      ->capture_default_str();
   cmd->add_option("--truth-out", args->truth_out, "write the ground truth here");
   cmd->add_option("--fit-out", args->fit_out, "write the fitted network here");
   cmd->add_flag("--json", args->json, "print one JSON object");

@@ -12,6 +12,7 @@ void register_trial(CLI::App& app);     // sim/cmd_trial.cpp
 void register_sweep(CLI::App& app);     // sim/cmd_sweep.cpp (also `merge`, sim/cmd_merge.cpp)
 void register_analyze(CLI::App& app);   // sim/cmd_analyze.cpp (also `plot`, sim/cmd_plot.cpp)
 void register_risk(CLI::App& app);      // sim/cmd_risk.cpp
-void register_fit(CLI::App& app);      // sim/cmd_fit.cpp
+void register_fit(CLI::App& app);       // sim/cmd_fit.cpp
+void register_theory(CLI::App& app);    // sim/cmd_theory.cpp
 
 }  // namespace reluid::sim

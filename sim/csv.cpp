@@ -40,13 +40,11 @@ CsvData parse_csv_data(const std::string& text, const std::string& where) {
   ++line_no;
   std::vector<std::string> header = split_line(line);
   for (auto& h : header) h = trim(h);
-  theory::require(header.size() >= 2, where, "header must be x1,...,xp,y with p >= 1",
-                  trim(line));
+  theory::require(header.size() >= 2, where, "header must be x1,...,xp,y with p >= 1", trim(line));
   const std::size_t p = header.size() - 1;
   for (std::size_t k = 0; k < p; ++k) {
     theory::require(header[k] == "x" + std::to_string(k + 1), where,
-                    "header column " + std::to_string(k + 1) + " must be x" +
-                        std::to_string(k + 1),
+                    "header column " + std::to_string(k + 1) + " must be x" + std::to_string(k + 1),
                     header[k]);
   }
   theory::require(header[p] == "y", where, "last header column must be y", header[p]);
@@ -61,12 +59,11 @@ CsvData parse_csv_data(const std::string& text, const std::string& where) {
       continue;
     }
     theory::require(blank_run == 0, where,
-                    "line " + std::to_string(line_no - 1) + ": empty line inside the data",
-                    "\"\"");
+                    "line " + std::to_string(line_no - 1) + ": empty line inside the data", "\"\"");
     const std::vector<std::string> cells = split_line(line);
     theory::require(cells.size() == p + 1, where,
-                    "line " + std::to_string(line_no) + ": row must have " +
-                        std::to_string(p + 1) + " cells like the header",
+                    "line " + std::to_string(line_no) + ": row must have " + std::to_string(p + 1) +
+                        " cells like the header",
                     cells.size());
     for (std::size_t k = 0; k <= p; ++k) {
       const std::string cell = trim(cells[k]);

@@ -1,4 +1,5 @@
-// Reading data sets from CSV: header "x1,…,xp,y", one sample per row (the format data_to_csv writes).
+// Reading data sets from CSV: header "x1,…,xp,y", one sample per row (the format data_to_csv
+// writes).
 #pragma once
 
 #include <armadillo>

@@ -27,16 +27,20 @@ NoiseKind parse_noise_kind(std::string_view name, std::string_view where) {
 
 std::string to_string(InputKind kind) {
   switch (kind) {
-    case InputKind::gaussian: return "gaussian";
-    case InputKind::toeplitz: return "toeplitz";
+    case InputKind::gaussian:
+      return "gaussian";
+    case InputKind::toeplitz:
+      return "toeplitz";
   }
   return "unknown";
 }
 
 std::string to_string(NoiseKind kind) {
   switch (kind) {
-    case NoiseKind::bounded: return "bounded";
-    case NoiseKind::gaussian: return "gaussian";
+    case NoiseKind::bounded:
+      return "bounded";
+    case NoiseKind::gaussian:
+      return "gaussian";
   }
   return "unknown";
 }
@@ -67,7 +71,8 @@ Dataset make_data(const theory::Network& truth, const DataOptions& opt, theory::
   d.X = theory::standard_normal(n, p, rng);
   if (opt.input == InputKind::toeplitz) {
     const double innovation = std::sqrt(1.0 - opt.rho * opt.rho);
-    for (arma::uword k = 1; k < p; ++k) d.X.col(k) = opt.rho * d.X.col(k - 1) + innovation * d.X.col(k);
+    for (arma::uword k = 1; k < p; ++k)
+      d.X.col(k) = opt.rho * d.X.col(k - 1) + innovation * d.X.col(k);
   }
 
   const arma::vec z = theory::standard_normal(n, 1, rng);

@@ -32,11 +32,11 @@ std::string to_string(NoiseKind kind);
 
 /// Options of make_data.
 struct DataOptions {
-  int n = 100;                             ///< samples, ≥ 1
-  double sigma = 0.0;                      ///< noise level σ ≥ 0 (eq. 3)
+  int n = 100;         ///< samples, ≥ 1
+  double sigma = 0.0;  ///< noise level σ ≥ 0 (eq. 3)
   NoiseKind noise = NoiseKind::bounded;
   InputKind input = InputKind::gaussian;
-  double rho = 0.0;                        ///< Toeplitz correlation, |ρ| < 1; must be 0 for gaussian
+  double rho = 0.0;  ///< Toeplitz correlation, |ρ| < 1; must be 0 for gaussian
 };
 
 /// n samples of the model. X: n × p, one observation per row; f_clean = f(X) (eq. 2);

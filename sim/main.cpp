@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   reluid::sim::register_analyze(app);
   reluid::sim::register_risk(app);
   reluid::sim::register_fit(app);
+  reluid::sim::register_theory(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

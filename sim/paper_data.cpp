@@ -30,9 +30,12 @@ PaperDataset parse_paper_dataset(std::string_view name, std::string_view where) 
 
 std::string to_string(PaperDataset d) {
   switch (d) {
-    case PaperDataset::nn: return "nn";
-    case PaperDataset::linear: return "linear";
-    case PaperDataset::friedman: return "friedman";
+    case PaperDataset::nn:
+      return "nn";
+    case PaperDataset::linear:
+      return "linear";
+    case PaperDataset::friedman:
+      return "friedman";
   }
   return "unknown";
 }
@@ -41,7 +44,8 @@ PaperSetting paper_setting(PaperDataset d) {
   switch (d) {
     case PaperDataset::nn:
       return {100, 500, 2000, {0.0, 0.5, 1.0, 5.0}, arma::regspace<arma::uvec>(0, 9)};
-    case PaperDataset::linear: return {8, 60, 200, {0.0, 1.0, 3.0, 5.0}, arma::uvec{0, 1, 4}};
+    case PaperDataset::linear:
+      return {8, 60, 200, {0.0, 1.0, 3.0, 5.0}, arma::uvec{0, 1, 4}};
     case PaperDataset::friedman:
       return {50, 500, 2000, {0.0, 0.5, 1.0, 5.0}, arma::regspace<arma::uvec>(0, 4)};
   }
@@ -88,8 +92,8 @@ PaperData make_paper_data(const PaperDataOptions& o, std::uint64_t master, std::
       auto truth_rng = make_engine(master, cell, trial, Stream::truth);
       const theory::Network net = paper_network(truth_rng, static_cast<int>(setting.p));
       const auto draw = [&](arma::uword n, theory::Engine& rng) {
-        const Dataset d = make_data(net, {.n = static_cast<int>(n), .sigma = o.sigma,
-                                          .noise = NoiseKind::gaussian}, rng);
+        const Dataset d = make_data(
+            net, {.n = static_cast<int>(n), .sigma = o.sigma, .noise = NoiseKind::gaussian}, rng);
         return PaperSample{d.X, d.f_clean, d.y};
       };
       out.train = draw(n_train, data_rng);

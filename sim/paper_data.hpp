@@ -53,7 +53,7 @@ struct PaperDataOptions {
   double sigma = 0.0;
   arma::uword n_train = 0, n_test = 0;
 };
-PaperData make_paper_data(const PaperDataOptions& options, std::uint64_t master,
-                          std::uint64_t cell, std::uint64_t trial);
+PaperData make_paper_data(const PaperDataOptions& options, std::uint64_t master, std::uint64_t cell,
+                          std::uint64_t trial);
 
 }  // namespace reluid::sim

@@ -26,13 +26,15 @@ double number_option(const nlohmann::json& v, const std::string& key, double lo,
 std::size_t count_option(const nlohmann::json& v, const std::string& key, std::size_t hi) {
   if (!v.is_number_integer() || v.get<long long>() < 0 ||
       static_cast<std::size_t>(v.get<long long>()) > hi) {
-    theory::fail("options." + key, "must be an integer in [0, " + std::to_string(hi) + "] (got " +
-                                       v.dump() + ")");
+    theory::fail("options." + key,
+                 "must be an integer in [0, " + std::to_string(hi) + "] (got " + v.dump() + ")");
   }
   return static_cast<std::size_t>(v.get<long long>());
 }
 
-std::string flag(bool b) { return b ? "1" : "0"; }
+std::string flag(bool b) {
+  return b ? "1" : "0";
+}
 
 /// E[(f(x) − g(x))²] for x ~ N(0, Σ), Σ_ik = ρ^|i−k| (ρ = 0: the identity).
 double input_law_risk(theory::Network f, theory::Network g, double rho) {
@@ -121,19 +123,18 @@ TrialOutcome run_l1_trial(const Cell& cell, const L1TrialOptions& options,
                             data.X, data.y, cell.sigma, out.fit.best.target, options.certificate);
   out.risk = input_law_risk(out.fit.best.fit.net, out.truth,
                             parse_input_kind(cell.input) == InputKind::toeplitz ? cell.rho : 0.0);
-  out.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }
 
 const std::vector<std::string>& l1_trial_columns() {
   static const std::vector<std::string> columns{
-      "certificate", "success",     "D1",          "D2",         "sign_recovered",
-      "error_eq7",   "risk",        "tp",          "fp",          "fn",         "exact_support",
-      "l1_fit",      "l1_truth",    "loss",        "loss_truth", "target",
-      "slack",       "feasible",    "lambda",      "k_plus",     "k_plus_true",
-      "solves",      "iterations",  "inner_stop",  "constraint_stop", "stationarity",
-      "recovery_tol", "tau",        "mu_achieved", "seconds"};
+      "certificate",   "success",      "D1",         "D2",          "sign_recovered",
+      "error_eq7",     "risk",         "tp",         "fp",          "fn",
+      "exact_support", "l1_fit",       "l1_truth",   "loss",        "loss_truth",
+      "target",        "slack",        "feasible",   "lambda",      "k_plus",
+      "k_plus_true",   "solves",       "iterations", "inner_stop",  "constraint_stop",
+      "stationarity",  "recovery_tol", "tau",        "mu_achieved", "seconds"};
   return columns;
 }
 
@@ -182,10 +183,11 @@ TrialKind trial_kind(const std::string& method) {
   if (method == "l1") {
     return TrialKind{
         .columns = l1_trial_columns(),
-        .run = [](const Cell& cell, std::uint64_t master_seed, std::uint64_t trial) {
-          return l1_trial_fields(
-              run_l1_trial(cell, l1_trial_options(cell.method_options), master_seed, trial));
-        },
+        .run =
+            [](const Cell& cell, std::uint64_t master_seed, std::uint64_t trial) {
+              return l1_trial_fields(
+                  run_l1_trial(cell, l1_trial_options(cell.method_options), master_seed, trial));
+            },
         .check_options = [](const nlohmann::json& options) { l1_trial_options(options); }};
   }
   theory::fail("method", "unknown method (got " + method + "); available: l1");

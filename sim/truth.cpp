@@ -78,8 +78,8 @@ arma::mat haar_orthonormal(arma::uword s, arma::uword r, theory::Engine& rng) {
 }  // namespace
 
 void validate(const TruthOptions& opt) {
-  using theory::require;
   using theory::quote;
+  using theory::require;
   require(opt.p >= 1, where_truth, "p must be at least 1", opt.p);
   require(opt.s >= 1, where_truth, "s must be at least 1", opt.s);
   require(opt.s <= opt.p, where_truth, "s must be at most p = " + quote(opt.p), opt.s);
@@ -132,8 +132,9 @@ theory::Network make_truth(const TruthOptions& opt, theory::Engine& rng) {
     if (low.is_empty()) break;
     net.W.cols(low) *= 1.0 + nudge;
   }
-  net.b = opt.bias_bound > 0.0 ? arma::vec(theory::uniform(r, 1, -opt.bias_bound, opt.bias_bound, rng))
-                               : arma::vec(r, arma::fill::zeros);
+  net.b = opt.bias_bound > 0.0
+              ? arma::vec(theory::uniform(r, 1, -opt.bias_bound, opt.bias_bound, rng))
+              : arma::vec(r, arma::fill::zeros);
   const arma::uword positive =
       opt.positive >= 0 ? static_cast<arma::uword>(opt.positive) : (r + 1) / 2;
   net.a = random_signs(r, positive, rng);

@@ -12,17 +12,22 @@ namespace reluid::solvers {
 
 std::string_view to_string(ConstraintStop stop) {
   switch (stop) {
-    case ConstraintStop::on_target: return "on_target";
-    case ConstraintStop::bracketed: return "bracketed";
-    case ConstraintStop::infeasible: return "infeasible";
+    case ConstraintStop::on_target:
+      return "on_target";
+    case ConstraintStop::bracketed:
+      return "bracketed";
+    case ConstraintStop::infeasible:
+      return "infeasible";
   }
   return "unknown";
 }
 
 std::string_view to_string(StartKind kind) {
   switch (kind) {
-    case StartKind::spectral: return "spectral";
-    case StartKind::random: return "random";
+    case StartKind::spectral:
+      return "spectral";
+    case StartKind::random:
+      return "random";
   }
   return "unknown";
 }
@@ -60,7 +65,8 @@ ConstrainedResult fit_constrained(const arma::mat& X, const arma::vec& y,
   const arma::vec yc = y - arma::mean(y);
   const double variance = arma::dot(yc, yc) / n;
   const bool noiseless = options.sigma == 0.0;
-  const double target = noiseless ? options.noiseless_tol * variance : options.sigma * options.sigma;
+  const double target =
+      noiseless ? options.noiseless_tol * variance : options.sigma * options.sigma;
   const double lower = noiseless ? 0.1 * target : (1.0 - options.band) * target;
   double lambda_lin = arma::abs(X.t() * yc).max() * 2.0 / n;
   if (!(lambda_lin > 0.0)) lambda_lin = 1.0;
@@ -71,10 +77,10 @@ ConstrainedResult fit_constrained(const arma::mat& X, const arma::vec& y,
   bool have_best = false;
   auto consider = [&](const PenalizedResult& f) {
     const bool feas = f.loss <= target;
-    const bool better =
-        !have_best || (feas && (!out.feasible || f.l1 < out.fit.l1 ||
-                                (f.l1 == out.fit.l1 && f.loss < out.fit.loss))) ||
-        (!feas && !out.feasible && f.loss < out.fit.loss);
+    const bool better = !have_best ||
+                        (feas && (!out.feasible || f.l1 < out.fit.l1 ||
+                                  (f.l1 == out.fit.l1 && f.loss < out.fit.loss))) ||
+                        (!feas && !out.feasible && f.loss < out.fit.loss);
     if (better) {
       out.fit = f;
       out.feasible = feas;
@@ -168,9 +174,9 @@ ConstrainedResult fit_constrained(const arma::mat& X, const arma::vec& y,
   }
 
   out.slack = target - out.fit.loss;
-  out.stop = !out.feasible              ? ConstraintStop::infeasible
-             : out.fit.loss >= lower    ? ConstraintStop::on_target
-                                        : ConstraintStop::bracketed;
+  out.stop = !out.feasible           ? ConstraintStop::infeasible
+             : out.fit.loss >= lower ? ConstraintStop::on_target
+                                     : ConstraintStop::bracketed;
   return out;
 }
 
@@ -194,16 +200,24 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
   bool have = false;
   auto run = [&](const theory::Network& start, arma::uword k, StartKind kind, std::size_t index) {
     ConstrainedResult c = fit_constrained(X, y, start, options.constrained, rng);
-    StartRecord rec{.k = k, .kind = kind, .index = index, .lambda = c.fit.lambda,
-                    .loss = c.fit.loss, .l1 = c.fit.l1, .slack = c.slack,
-                    .stationarity = c.fit.stationarity, .feasible = c.feasible, .stop = c.stop,
-                    .inner_stop = c.fit.stop, .solves = c.solves,
+    StartRecord rec{.k = k,
+                    .kind = kind,
+                    .index = index,
+                    .lambda = c.fit.lambda,
+                    .loss = c.fit.loss,
+                    .l1 = c.fit.l1,
+                    .slack = c.slack,
+                    .stationarity = c.fit.stationarity,
+                    .feasible = c.feasible,
+                    .stop = c.stop,
+                    .inner_stop = c.fit.stop,
+                    .solves = c.solves,
                     .iterations = c.total_iterations};
     result.starts.push_back(rec);
     const bool better =
-        !have || (c.feasible && (!result.best.feasible || c.fit.l1 < result.best.fit.l1 ||
-                                 (c.fit.l1 == result.best.fit.l1 &&
-                                  c.fit.loss < result.best.fit.loss))) ||
+        !have ||
+        (c.feasible && (!result.best.feasible || c.fit.l1 < result.best.fit.l1 ||
+                        (c.fit.l1 == result.best.fit.l1 && c.fit.loss < result.best.fit.loss))) ||
         (!c.feasible && !result.best.feasible && c.fit.loss < result.best.fit.loss);
     if (better) {
       result.best = std::move(c);

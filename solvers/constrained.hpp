@@ -17,10 +17,10 @@ namespace reluid::solvers {
 
 /// How the λ search of fit_constrained ended.
 enum class ConstraintStop {
-  on_target,   ///< loss within [(1 − band)·target, target]
-  bracketed,   ///< feasible, but the root search narrowed the log λ bracket (or ran out of steps)
-               ///< without reaching the band: the loss jumps across it (non-unique local fits)
-  infeasible   ///< no λ on the path reached loss ≤ target
+  on_target,  ///< loss within [(1 − band)·target, target]
+  bracketed,  ///< feasible, but the root search narrowed the log λ bracket (or ran out of steps)
+              ///< without reaching the band: the loss jumps across it (non-unique local fits)
+  infeasible  ///< no λ on the path reached loss ≤ target
 };
 
 /// "on_target", "bracketed" or "infeasible".
@@ -32,11 +32,11 @@ struct ConstrainedOptions {
   /// σ = 0: the target is noiseless_tol · Var(y) (Var with divisor n), and any loss in
   /// [0.1, 1] × target is accepted.
   double noiseless_tol = 1e-6;
-  double band = 0.02;          ///< σ > 0: accept loss in [(1 − band)σ², σ²]
-  double lambda_start = 0.1;   ///< first λ = lambda_start · λ_lin with λ_lin = ‖(2/n)Xᵀ(y − ȳ)‖_∞
-  double path_ratio = 0.5;     ///< geometric factor between consecutive λ of the path, in (0, 1)
-  std::size_t max_path = 60;   ///< λ values on the path at most
-  std::size_t max_root = 25;   ///< root-search solves at most
+  double band = 0.02;  ///< σ > 0: accept loss in [(1 − band)σ², σ²]
+  double lambda_start = 0.1;  ///< first λ = lambda_start · λ_lin with λ_lin = ‖(2/n)Xᵀ(y − ȳ)‖_∞
+  double path_ratio = 0.5;    ///< geometric factor between consecutive λ of the path, in (0, 1)
+  std::size_t max_path = 60;  ///< λ values on the path at most
+  std::size_t max_root = 25;  ///< root-search solves at most
   /// Inner options on the continuation path (λ is overwritten): loose, as intermediate λ stages
   /// only have to warm-start the next one.
   PenalizedOptions path_inner{.max_iter = 1500, .rel_tol = 1e-5, .abs_tol = 1e-7};
@@ -46,10 +46,10 @@ struct ConstrainedOptions {
 
 /// Result of fit_constrained.
 struct ConstrainedResult {
-  PenalizedResult fit{};   ///< the chosen penalized solution (W, b, a, λ, loss, ‖W‖₁, stop, …)
-  double target = 0;       ///< the loss level aimed at (σ², or the noiseless tolerance)
-  double slack = 0;        ///< target − loss: ≥ 0 iff feasible
-  bool feasible = false;   ///< loss ≤ target
+  PenalizedResult fit{};  ///< the chosen penalized solution (W, b, a, λ, loss, ‖W‖₁, stop, …)
+  double target = 0;      ///< the loss level aimed at (σ², or the noiseless tolerance)
+  double slack = 0;       ///< target − loss: ≥ 0 iff feasible
+  bool feasible = false;  ///< loss ≤ target
   ConstraintStop stop = ConstraintStop::infeasible;
   std::size_t solves = 0;            ///< penalized problems solved
   std::size_t total_iterations = 0;  ///< summed inner iterations
@@ -75,9 +75,9 @@ std::string_view to_string(StartKind kind);
 
 /// Outcome of one start of fit_l1_constrained.
 struct StartRecord {
-  arma::uword k = 0;       ///< number of +1 signs
+  arma::uword k = 0;  ///< number of +1 signs
   StartKind kind = StartKind::random;
-  std::size_t index = 0;   ///< index among starts of this kind for this k
+  std::size_t index = 0;  ///< index among starts of this kind for this k
   double lambda = 0, loss = 0, l1 = 0, slack = 0, stationarity = 0;
   bool feasible = false;
   ConstraintStop stop = ConstraintStop::infeasible;
@@ -87,10 +87,10 @@ struct StartRecord {
 
 /// Options of fit_l1_constrained.
 struct L1FitOptions {
-  arma::uword r = 3;                ///< hidden neurons, ≥ 1
-  std::size_t spectral_starts = 1;  ///< 0 or 1 spectral start per k (spectral_start)
-  std::size_t random_starts = 2;    ///< random starts per k
-  ConstrainedOptions constrained{}; ///< σ and the λ search
+  arma::uword r = 3;                 ///< hidden neurons, ≥ 1
+  std::size_t spectral_starts = 1;   ///< 0 or 1 spectral start per k (spectral_start)
+  std::size_t random_starts = 2;     ///< random starts per k
+  ConstrainedOptions constrained{};  ///< σ and the λ search
 };
 
 /// Result of fit_l1_constrained.

@@ -97,8 +97,8 @@ GmmSplit gmm_split(const arma::vec& v, const GmmOptions& options) {
 }
 
 arma::uvec top_k(const arma::vec& v, arma::uword k) {
-  theory::require(k <= v.n_elem, "top_k", "k must be at most the number of variables " +
-                                              std::to_string(v.n_elem), k);
+  theory::require(k <= v.n_elem, "top_k",
+                  "k must be at most the number of variables " + std::to_string(v.n_elem), k);
   theory::require_finite(v, "top_k", "importances");
   std::vector<arma::uword> order(v.n_elem);
   std::iota(order.begin(), order.end(), arma::uword{0});

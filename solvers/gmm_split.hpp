@@ -14,8 +14,8 @@ struct GmmSplit {
   arma::uvec selected;  ///< ascending indices assigned to the high-mean component
   double mean_low = 0, mean_high = 0;
   double variance_low = 0, variance_high = 0;
-  double weight_high = 0;      ///< mixing weight of the high component
-  double log_likelihood = 0;   ///< per-point average at the final parameters
+  double weight_high = 0;     ///< mixing weight of the high component
+  double log_likelihood = 0;  ///< per-point average at the final parameters
   int iterations = 0;
   StopReason stop = StopReason::converged;
 };

@@ -24,9 +24,9 @@ double soft_threshold(double z, double t) {
 
 void validate(const LassoOptions& o) {
   theory::require(o.n_lambda >= 1, kWhere, "n_lambda must be at least 1", o.n_lambda);
-  theory::require(o.lambda_min_ratio < 0.0 || (o.lambda_min_ratio > 0.0 && o.lambda_min_ratio < 1.0),
-                  kWhere, "lambda_min_ratio must be in (0, 1), or negative for the default",
-                  o.lambda_min_ratio);
+  theory::require(
+      o.lambda_min_ratio < 0.0 || (o.lambda_min_ratio > 0.0 && o.lambda_min_ratio < 1.0), kWhere,
+      "lambda_min_ratio must be in (0, 1), or negative for the default", o.lambda_min_ratio);
   theory::require(o.tol > 0.0 && std::isfinite(o.tol), kWhere, "tol must be positive", o.tol);
   theory::require(o.max_sweeps >= 1, kWhere, "max_sweeps must be at least 1", o.max_sweeps);
   theory::require(o.folds >= 2, kWhere, "folds must be at least 2", o.folds);
@@ -100,20 +100,20 @@ LassoPath lasso_path(const arma::mat& X, const arma::vec& y, const LassoOptions&
     theory::require(lambda.is_finite() && lambda.min() > 0.0, kWhere,
                     "lambda must be positive and finite", lambda.min());
     for (arma::uword l = 1; l < lambda.n_elem; ++l)
-      theory::require(lambda(l) <= lambda(l - 1), kWhere, "lambda must be decreasing at index " +
-                      std::to_string(l), lambda(l));
+      theory::require(lambda(l) <= lambda(l - 1), kWhere,
+                      "lambda must be decreasing at index " + std::to_string(l), lambda(l));
     path.lambda = lambda;
   } else {
-    const double ratio = options.lambda_min_ratio > 0 ? options.lambda_min_ratio
-                                                      : (n > p ? 1e-4 : 1e-2);
+    const double ratio =
+        options.lambda_min_ratio > 0 ? options.lambda_min_ratio : (n > p ? 1e-4 : 1e-2);
     double lmax = arma::abs(st.Xs.t() * yc).max() / nd;
     lmax = std::max(lmax, std::numeric_limits<double>::min());
     const arma::uword L = options.n_lambda;
     path.lambda.set_size(L);
     for (arma::uword l = 0; l < L; ++l)
-      path.lambda(l) = L == 1 ? lmax
-                              : lmax * std::pow(ratio, static_cast<double>(l) /
-                                                           static_cast<double>(L - 1));
+      path.lambda(l) =
+          L == 1 ? lmax
+                 : lmax * std::pow(ratio, static_cast<double>(l) / static_cast<double>(L - 1));
   }
   const arma::uword L = path.lambda.n_elem;
   path.beta.zeros(p, L);
@@ -123,7 +123,7 @@ LassoPath lasso_path(const arma::mat& X, const arma::vec& y, const LassoOptions&
 
   const double threshold = options.tol * arma::dot(yc, yc) / nd + 1e-300;
   arma::vec bs(p, arma::fill::zeros);  // β̃, warm-started along the path
-  arma::vec r = yc;                     // residual ỹ − X̃β̃, kept updated
+  arma::vec r = yc;                    // residual ỹ − X̃β̃, kept updated
   std::vector<arma::uword> active;
 
   // One coordinate update; returns (Δβ̃_j)².
@@ -163,16 +163,16 @@ LassoPath lasso_path(const arma::mat& X, const arma::vec& y, const LassoOptions&
       }
     }
     if (!r.is_finite() || !bs.is_finite()) {
-      throw std::runtime_error("lasso: coordinate descent produced non-finite values (got lambda = " +
-                               theory::quote(lam) + ")");
+      throw std::runtime_error(
+          "lasso: coordinate descent produced non-finite values (got lambda = " +
+          theory::quote(lam) + ")");
     }
     if (!converged) path.stop = StopReason::max_iter;
     // Recompute the residual once to shed accumulated rounding before certifying.
     r = yc - st.Xs * bs;
     path.kkt(l) = kkt_violation(st.Xs.t() * r / nd, bs, st.sd, lam);
     path.sweeps(l) = static_cast<arma::uword>(sweeps);
-    for (arma::uword j = 0; j < p; ++j)
-      path.beta(j, l) = st.sd(j) == 0.0 ? 0.0 : bs(j) / st.sd(j);
+    for (arma::uword j = 0; j < p; ++j) path.beta(j, l) = st.sd(j) == 0.0 ? 0.0 : bs(j) / st.sd(j);
     path.intercept(l) = ybar - arma::dot(st.mean, path.beta.col(l));
   }
   return path;

@@ -1,5 +1,6 @@
 // Linear LASSO by pathwise coordinate descent with warm starts, active sets and K-fold
-// cross-validation of λ (the design of glmnet: Friedman, Hastie & Tibshirani, J. Stat. Softw. 2010).
+// cross-validation of λ (the design of glmnet: Friedman, Hastie & Tibshirani, J. Stat. Softw.
+// 2010).
 #pragma once
 
 #include <armadillo>
@@ -19,11 +20,11 @@ enum class LambdaRule { min, one_se };
 ///   minimise (1/(2n)) ‖ỹ − X̃β̃‖² + λ‖β̃‖₁,
 /// and β_j = β̃_j / sd_j, intercept = ȳ − x̄ᵀβ on the original scale. Constant columns get β_j = 0.
 struct LassoOptions {
-  arma::uword n_lambda = 100;     ///< length of the λ path (log-spaced from λ_max down)
-  double lambda_min_ratio = -1;   ///< λ_min / λ_max; < 0 means glmnet's 1e-4 if n > p else 1e-2
-  double tol = 1e-9;              ///< stop a λ when max_j (Δβ̃_j)² ≤ tol·(1/n)‖ỹ‖² + 1e-300
-  int max_sweeps = 100000;        ///< coordinate sweeps per λ (active-set and full sweeps)
-  arma::uword folds = 10;         ///< K of K-fold CV, 2 ≤ K ≤ n
+  arma::uword n_lambda = 100;    ///< length of the λ path (log-spaced from λ_max down)
+  double lambda_min_ratio = -1;  ///< λ_min / λ_max; < 0 means glmnet's 1e-4 if n > p else 1e-2
+  double tol = 1e-9;  ///< stop a λ when max_j (Δβ̃_j)² ≤ tol·(1/n)‖ỹ‖² + 1e-300
+  int max_sweeps = 100000;  ///< coordinate sweeps per λ (active-set and full sweeps)
+  arma::uword folds = 10;   ///< K of K-fold CV, 2 ≤ K ≤ n
   LambdaRule rule = LambdaRule::min;
 };
 
@@ -48,11 +49,11 @@ LassoPath lasso_path(const arma::mat& X, const arma::vec& y, const LassoOptions&
 /// drawn from rng: a random permutation cut into K near-equal parts), the chosen λ and its fit.
 struct LassoCvFit {
   LassoPath path;
-  arma::vec cv_mean;      ///< mean held-out squared error per λ
-  arma::vec cv_std_err;   ///< its standard error over folds
-  arma::uword best = 0;   ///< index of the chosen λ
+  arma::vec cv_mean;     ///< mean held-out squared error per λ
+  arma::vec cv_std_err;  ///< its standard error over folds
+  arma::uword best = 0;  ///< index of the chosen λ
   double lambda = 0;
-  arma::vec beta;         ///< p coefficients (original scale)
+  arma::vec beta;  ///< p coefficients (original scale)
   double intercept = 0;
 };
 

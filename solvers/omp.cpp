@@ -44,9 +44,9 @@ OmpPath omp_path(const arma::mat& X, const arma::vec& y, const OmpOptions& optio
   path.rss(0) = arma::dot(yc, yc);
   const double stop_rss = options.tol * options.tol * path.rss(0);
 
-  arma::mat Q(n, K);   // orthonormal basis of the chosen columns
+  arma::mat Q(n, K);  // orthonormal basis of the chosen columns
   arma::mat R(K, K, arma::fill::zeros);
-  arma::vec qty(K);    // Qᵀỹ
+  arma::vec qty(K);  // Qᵀỹ
   arma::vec r = yc;
   std::vector<arma::uword> order;
   std::vector<bool> taken(p, false);
@@ -83,11 +83,10 @@ OmpPath omp_path(const arma::mat& X, const arma::vec& y, const OmpOptions& optio
     taken[best] = true;
     order.push_back(best);
     ++k;
-    const arma::vec bs = arma::solve(arma::trimatu(R(arma::span(0, k - 1), arma::span(0, k - 1))),
-                                     qty.head(k));
+    const arma::vec bs =
+        arma::solve(arma::trimatu(R(arma::span(0, k - 1), arma::span(0, k - 1))), qty.head(k));
     theory::require(bs.is_finite(), kWhere, "least-squares coefficients must be finite", k);
-    for (arma::uword i = 0; i < k; ++i)
-      path.beta(order[i], k) = bs(i) / st.sd(order[i]);
+    for (arma::uword i = 0; i < k; ++i) path.beta(order[i], k) = bs(i) / st.sd(order[i]);
     path.intercept(k) = ybar - arma::dot(st.mean, path.beta.col(k));
     path.rss(k) = arma::dot(r, r);
   }

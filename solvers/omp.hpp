@@ -17,8 +17,8 @@ struct OmpOptions {
   /// Largest number of steps; 0 means scikit-learn's OrthogonalMatchingPursuitCV default
   /// min(max(⌊0.1 p⌋, 5), p). Always capped at the number of non-constant columns and n − 1.
   arma::uword max_steps = 0;
-  double tol = 1e-10;       ///< stop early when ‖r‖ ≤ tol·‖ỹ‖ (exact fit)
-  arma::uword folds = 10;   ///< K of K-fold CV for the number of steps, 2 ≤ K ≤ n
+  double tol = 1e-10;      ///< stop early when ‖r‖ ≤ tol·‖ỹ‖ (exact fit)
+  arma::uword folds = 10;  ///< K of K-fold CV for the number of steps, 2 ≤ K ≤ n
 };
 
 /// An OMP path for k = 0..K steps. beta: p × (K+1) on the original scale, intercept: K+1 values;

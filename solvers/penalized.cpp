@@ -11,10 +11,14 @@ namespace reluid::solvers {
 
 std::string_view to_string(StopReason stop) {
   switch (stop) {
-    case StopReason::converged: return "converged";
-    case StopReason::max_iter: return "max_iter";
-    case StopReason::stalled: return "stalled";
-    case StopReason::diverged: return "diverged";
+    case StopReason::converged:
+      return "converged";
+    case StopReason::max_iter:
+      return "max_iter";
+    case StopReason::stalled:
+      return "stalled";
+    case StopReason::diverged:
+      return "diverged";
   }
   return "unknown";
 }
@@ -275,8 +279,9 @@ PenalizedResult fit_penalized(const arma::mat& X, const arma::vec& y, const theo
       evaluate(X, y, a, lambda, trial, e_try);
       if (std::isfinite(trial.obj)) {
         const double lin = arma::accu(gW % (trial.W - yp.W)) + arma::dot(gb, trial.b - yp.b);
-        const double quad = (arma::accu(arma::square(trial.W - yp.W)) +
-                             arma::accu(arma::square(trial.b - yp.b))) / (2.0 * t);
+        const double quad =
+            (arma::accu(arma::square(trial.W - yp.W)) + arma::accu(arma::square(trial.b - yp.b))) /
+            (2.0 * t);
         if (trial.loss <= loss_y + lin + quad + 1e-12 * std::abs(loss_y)) {
           accepted = true;
           break;
@@ -328,7 +333,8 @@ PenalizedResult fit_penalized(const arma::mat& X, const arma::vec& y, const theo
       // A small move from an extrapolated point can be a coincidence: certify with a plain step
       // from x (then dx/t is the prox-gradient mapping at x itself).
       // A tiny move forced by a step below the floor is a kink, not stationarity.
-      if (!was_momentum) return finish(t >= t_floor ? StopReason::converged : StopReason::stalled, it);
+      if (!was_momentum)
+        return finish(t >= t_floor ? StopReason::converged : StopReason::stalled, it);
       momentum = false;
       theta = 1.0;
       continue;

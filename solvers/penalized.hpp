@@ -76,10 +76,10 @@ double prox_gradient_norm(const F& loss, const arma::mat& W, const arma::vec& b,
 /// Options of fit_penalized. Tolerances: the solver stops as converged when, on one step,
 /// ‖Δ(W, b)‖_∞ ≤ abs_tol + rel_tol·‖(W, b)‖_∞ and the objective decrease ≤ rel_tol·F + abs_tol².
 struct PenalizedOptions {
-  double lambda = 1e-3;           ///< λ of eq. (10), ≥ 0
-  std::size_t max_iter = 5000;    ///< iteration budget (each iteration = one accepted prox step)
-  double rel_tol = 1e-7;          ///< relative tolerance (iterate and objective)
-  double abs_tol = 1e-9;          ///< absolute tolerance on the iterate
+  double lambda = 1e-3;         ///< λ of eq. (10), ≥ 0
+  std::size_t max_iter = 5000;  ///< iteration budget (each iteration = one accepted prox step)
+  double rel_tol = 1e-7;        ///< relative tolerance (iterate and objective)
+  double abs_tol = 1e-9;        ///< absolute tolerance on the iterate
   /// Upper bound on the curvature of L for a fixed activation pattern; 0 means "compute"
   /// (2 r ‖[X 1]‖₂² / n, see lipschitz_bound). Callers solving many problems on the same X pass
   /// it in to save the power iteration.
@@ -88,22 +88,22 @@ struct PenalizedOptions {
   /// (non-extrapolated) steps that still fail to decrease F, which is how kinks stall FISTA.
   double step_floor = 1.0;
   DeadNeurons dead = DeadNeurons::reseed;
-  std::size_t max_reseeds = 6;    ///< total re-initialisations of dead neurons per call
+  std::size_t max_reseeds = 6;  ///< total re-initialisations of dead neurons per call
 };
 
 /// Result of fit_penalized: the point reached and how to judge it.
 struct PenalizedResult {
-  theory::Network net{};          ///< W (p × r), b, and the fixed signs a
-  double objective = 0;           ///< F = loss + λ‖W‖₁
-  double loss = 0;                ///< (1/n) Σ residual²
-  double l1 = 0;                  ///< ‖W‖₁
+  theory::Network net{};  ///< W (p × r), b, and the fixed signs a
+  double objective = 0;   ///< F = loss + λ‖W‖₁
+  double loss = 0;        ///< (1/n) Σ residual²
+  double l1 = 0;          ///< ‖W‖₁
   double lambda = 0;
   std::size_t iterations = 0;
   StopReason stop = StopReason::max_iter;
   /// ‖G_t‖_∞ of prox_gradient_norm at the returned point with t = 1/lipschitz (full gradient).
   double stationarity = 0;
-  std::size_t reseeds = 0;        ///< dead neurons re-initialised during the run
-  std::size_t dead_neurons = 0;   ///< neurons dead at the returned point
+  std::size_t reseeds = 0;       ///< dead neurons re-initialised during the run
+  std::size_t dead_neurons = 0;  ///< neurons dead at the returned point
 };
 
 /// 2 r ‖[X 1]‖₂² / n: curvature bound of L for a fixed activation pattern (|a_j| = 1), by power

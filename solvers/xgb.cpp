@@ -118,8 +118,8 @@ arma::vec XgbModel::predict(const arma::mat& X) const {
   const float* out = nullptr;
   check(XGBoosterPredict(handle_->h, d.h, 0, 0, 0, &len, &out), "XGBoosterPredict");
   if (len != X.n_rows)
-    throw std::runtime_error("xgboost: predict returned " + std::to_string(len) +
-                             " values for " + std::to_string(X.n_rows) + " rows");
+    throw std::runtime_error("xgboost: predict returned " + std::to_string(len) + " values for " +
+                             std::to_string(X.n_rows) + " rows");
   arma::vec f(X.n_rows);
   for (arma::uword i = 0; i < X.n_rows; ++i) f(i) = out[i];
   return f;
@@ -140,8 +140,7 @@ arma::vec XgbModel::importances() const {
     if (name.size() < 2 || name[0] != 'f')
       throw std::runtime_error("xgboost: unexpected feature name \"" + name + "\"");
     const unsigned long j = std::stoul(name.substr(1));
-    if (j >= p_)
-      throw std::runtime_error("xgboost: feature index out of range (got " + name + ")");
+    if (j >= p_) throw std::runtime_error("xgboost: feature index out of range (got " + name + ")");
     imp(j) = scores[k];
   }
   const double total = arma::accu(imp);

@@ -154,14 +154,14 @@ TEST_CASE("xgboost: forest and boosting fit, round-trip, and rank informative fe
   auto rng = sim::make_engine(16, 0, 0, sim::Stream::data);
   const arma::uword n = 400, p = 10;
   const arma::mat X = theory::standard_normal(n, p, rng);
-  const arma::vec y = 3.0 * X.col(0) + 2.0 * arma::square(X.col(3)) +
-                      0.1 * theory::standard_normal(n, 1, rng);
+  const arma::vec y =
+      3.0 * X.col(0) + 2.0 * arma::square(X.col(3)) + 0.1 * theory::standard_normal(n, 1, rng);
   const arma::mat Xt = theory::standard_normal(500, p, rng);
   const arma::vec ft = 3.0 * Xt.col(0) + 2.0 * arma::square(Xt.col(3));
   const bool forest = GENERATE(true, false);
   CAPTURE(forest);
-  const solvers::XgbModel model = forest ? solvers::fit_forest(X, y, {}, rng)
-                                         : solvers::fit_boosting(X, y, {}, rng);
+  const solvers::XgbModel model =
+      forest ? solvers::fit_forest(X, y, {}, rng) : solvers::fit_boosting(X, y, {}, rng);
   const arma::vec pred = model.predict(Xt);
   // Test error well below the variance of the signal (9 + 8 = 17).
   REQUIRE(arma::mean(arma::square(pred - ft)) < 0.25 * arma::var(ft));
@@ -201,8 +201,7 @@ TEST_CASE("Method: every baseline fits, predicts and selects through the common 
     REQUIRE(imp.index_max() == 0);
     const arma::uvec sel = solvers::select(imp);
     CAPTURE(sel.t());
-    if (m->name() == "lasso" || m->name() == "omp")
-      REQUIRE(arma::all(sel == arma::uvec{0, 1, 4}));
+    if (m->name() == "lasso" || m->name() == "omp") REQUIRE(arma::all(sel == arma::uvec{0, 1, 4}));
     REQUIRE(solvers::select(imp, {.k = 1}).n_elem == 1);
   }
 }

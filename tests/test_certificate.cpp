@@ -55,14 +55,12 @@ TEST_CASE("certify: each class from constructed fits", "[certificate]") {
   SECTION("far, lighter, infeasible: also the optimizer's failure") {
     theory::Network light = in.truth;
     light.W *= 0.3;
-    REQUIRE(classify(light, false, in, 0.0, target).verdict ==
-            sim::Certificate::optimizer_failure);
+    REQUIRE(classify(light, false, in, 0.0, target).verdict == sim::Certificate::optimizer_failure);
   }
   SECTION("far, lighter and feasible: the estimator does not identify the truth") {
     theory::Network light = in.truth;
     light.W *= 0.3;
-    REQUIRE(classify(light, true, in, 0.0, target).verdict ==
-            sim::Certificate::estimator_failure);
+    REQUIRE(classify(light, true, in, 0.0, target).verdict == sim::Certificate::estimator_failure);
   }
   SECTION("a sign mismatch is never recovered, however loose the tolerance") {
     theory::Network flipped = in.truth;
@@ -73,7 +71,8 @@ TEST_CASE("certify: each class from constructed fits", "[certificate]") {
   }
 }
 
-TEST_CASE("certify: bounded noise makes the truth feasible, Gaussian noise may not", "[certificate]") {
+TEST_CASE("certify: bounded noise makes the truth feasible, Gaussian noise may not",
+          "[certificate]") {
   const double sigma = 0.3;
   SECTION("bounded: loss of the truth is sigma^2 up to rounding") {
     const Instance in = instance(sigma, sim::NoiseKind::bounded);
@@ -100,10 +99,23 @@ TEST_CASE("certify: bounded noise makes the truth feasible, Gaussian noise may n
   }
 }
 
-TEST_CASE("l1 trial: a small noiseless instance is recovered and certified", "[certificate][trial]") {
-  sim::Cell cell{.id = 0, .n = 200, .p = 20, .s = 6, .r = 3, .sigma = 0.0, .mu = 0.5, .B = 2.0,
-                 .bias_bound = 1.0, .noise = "bounded", .input = "gaussian", .rho = 0.0,
-                 .method = "l1", .method_options = nlohmann::json::object(), .trials = 1};
+TEST_CASE("l1 trial: a small noiseless instance is recovered and certified",
+          "[certificate][trial]") {
+  sim::Cell cell{.id = 0,
+                 .n = 200,
+                 .p = 20,
+                 .s = 6,
+                 .r = 3,
+                 .sigma = 0.0,
+                 .mu = 0.5,
+                 .B = 2.0,
+                 .bias_bound = 1.0,
+                 .noise = "bounded",
+                 .input = "gaussian",
+                 .rho = 0.0,
+                 .method = "l1",
+                 .method_options = nlohmann::json::object(),
+                 .trials = 1};
   const auto out = sim::run_l1_trial(cell, {}, 5, 0);
   CAPTURE(out.metrics.D2.value, out.certificate.l1_fit, out.certificate.l1_truth);
   REQUIRE(out.certificate.verdict == sim::Certificate::recovered);
@@ -146,18 +158,31 @@ TEST_CASE("l1 trial: the risk column is the exact test error under the trial's i
   // rate ≈ 6e-7 per rho).
   const double rho = GENERATE(0.0, 0.6);
   CAPTURE(rho);
-  sim::Cell cell{.id = 0, .n = 60, .p = 20, .s = 6, .r = 3, .sigma = 0.0, .mu = 0.5, .B = 2.0,
-                 .bias_bound = 1.0, .noise = "bounded",
-                 .input = rho == 0.0 ? "gaussian" : "toeplitz", .rho = rho,
-                 .method = "l1", .method_options = nlohmann::json::object(), .trials = 1};
+  sim::Cell cell{.id = 0,
+                 .n = 60,
+                 .p = 20,
+                 .s = 6,
+                 .r = 3,
+                 .sigma = 0.0,
+                 .mu = 0.5,
+                 .B = 2.0,
+                 .bias_bound = 1.0,
+                 .noise = "bounded",
+                 .input = rho == 0.0 ? "gaussian" : "toeplitz",
+                 .rho = rho,
+                 .method = "l1",
+                 .method_options = nlohmann::json::object(),
+                 .trials = 1};
   const auto out = sim::run_l1_trial(cell, {.random_starts = 1}, 9, 0);
   auto rng = sim::make_engine(9, 99, 0, sim::Stream::test_data);
-  const auto test = sim::make_data(
-      out.truth,
-      {.n = 200000, .input = rho == 0.0 ? sim::InputKind::gaussian : sim::InputKind::toeplitz,
-       .rho = rho},
-      rng);
-  const arma::vec diff2 = arma::square(theory::predict(out.fit.best.fit.net, test.X) - test.f_clean);
+  const auto test =
+      sim::make_data(out.truth,
+                     {.n = 200000,
+                      .input = rho == 0.0 ? sim::InputKind::gaussian : sim::InputKind::toeplitz,
+                      .rho = rho},
+                     rng);
+  const arma::vec diff2 =
+      arma::square(theory::predict(out.fit.best.fit.net, test.X) - test.f_clean);
   const double std_err = arma::stddev(diff2) / std::sqrt(static_cast<double>(diff2.n_elem));
   CAPTURE(out.risk, arma::mean(diff2), std_err);
   REQUIRE(out.risk > 0.0);

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "tests/support.hpp"
 #include "sim/seed.hpp"
+#include "tests/support.hpp"
 #include "theory/assignment.hpp"
 #include "theory/distance.hpp"
 #include "theory/io.hpp"

@@ -6,8 +6,8 @@
 #include <functional>
 #include <vector>
 
-#include "tests/support.hpp"
 #include "sim/seed.hpp"
+#include "tests/support.hpp"
 #include "theory/gaussian.hpp"
 #include "theory/model.hpp"
 #include "theory/risk.hpp"
@@ -36,8 +36,7 @@ struct GaussLegendre {
     weights = 2.0 * arma::square(V.row(0).t());
   }
   /// ∫_lo^hi f, composite over `panels` equal panels.
-  double integrate(const std::function<double(double)>& f, double lo, double hi,
-                   int panels) const {
+  double integrate(const std::function<double(double)>& f, double lo, double hi, int panels) const {
     if (!(hi > lo)) return 0.0;
     const double width = (hi - lo) / panels;
     double total = 0.0;
@@ -56,8 +55,12 @@ const GaussLegendre& rule() {
   return gl;
 }
 
-double phi(double x) { return std::exp(-0.5 * x * x) / std::sqrt(2.0 * M_PI); }
-double Phi(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+double phi(double x) {
+  return std::exp(-0.5 * x * x) / std::sqrt(2.0 * M_PI);
+}
+double Phi(double x) {
+  return 0.5 * std::erfc(-x / std::sqrt(2.0));
+}
 
 /// Integrates f over [lo, hi] split at the given interior breakpoints (kinks, fast transitions).
 double integrate_split(const std::function<double(double)>& f, double lo, double hi,
@@ -109,8 +112,8 @@ TEST_CASE("bivariate_normal_cdf: matches 1-D quadrature of P(Z2 <= k | Z1) over 
   CAPTURE(h, k, rho);
   const double s = std::sqrt((1.0 - rho) * (1.0 + rho));
   auto f = [&](double x) { return phi(x) * Phi((k - rho * x) / s); };
-  const double reference = integrate_split(f, -tail, h, {(k - 10 * s) / rho, (k + 10 * s) / rho},
-                                           32);
+  const double reference =
+      integrate_split(f, -tail, h, {(k - 10 * s) / rho, (k + 10 * s) / rho}, 32);
   REQUIRE(theory::bivariate_normal_cdf(h, k, rho) == Approx(reference).margin(1e-13));
 }
 
@@ -207,10 +210,10 @@ TEST_CASE("relu_cross_moment: symmetry, degenerate units and large biases", "[ga
   // relu(z) − relu(−z) = z, and −Z2 has correlation −ρ with Z1, so
   // M(σ1, b, σ2, c; ρ) − M(σ1, b, σ2, −c; −ρ) = E[relu(σ1 Z1 + b)(σ2 Z2 + c)]
   //                                          = σ1 σ2 ρ Φ(b/σ1) + c E[relu(σ1 Z1 + b)].
-  REQUIRE(theory::relu_cross_moment(1.3, -0.2, 0.4, 0.9, rho) -
-              theory::relu_cross_moment(1.3, -0.2, 0.4, -0.9, -rho) ==
-          Approx(1.3 * 0.4 * rho * Phi(-0.2 / 1.3) + 0.9 * theory::relu_mean(1.3, -0.2))
-              .margin(1e-15));
+  REQUIRE(
+      theory::relu_cross_moment(1.3, -0.2, 0.4, 0.9, rho) -
+          theory::relu_cross_moment(1.3, -0.2, 0.4, -0.9, -rho) ==
+      Approx(1.3 * 0.4 * rho * Phi(-0.2 / 1.3) + 0.9 * theory::relu_mean(1.3, -0.2)).margin(1e-15));
   // σ = 0: the unit is the constant relu(b).
   REQUIRE(theory::relu_cross_moment(0.0, 0.7, 2.0, -0.3, rho) ==
           Approx(0.7 * theory::relu_mean(2.0, -0.3)).margin(1e-15));
@@ -225,8 +228,8 @@ TEST_CASE("relu_cross_moment: symmetry, degenerate units and large biases", "[ga
   for (const double h : {12.0, 37.9, 38.1, 1e6}) {
     CAPTURE(h);
     const double b = h * sigma1;
-    const double linear =
-        sigma1 * sigma2 * rho * Phi(c / sigma2) + b * (sigma2 * phi(c / sigma2) + c * Phi(c / sigma2));
+    const double linear = sigma1 * sigma2 * rho * Phi(c / sigma2) +
+                          b * (sigma2 * phi(c / sigma2) + c * Phi(c / sigma2));
     REQUIRE(theory::relu_cross_moment(sigma1, b, sigma2, c, rho) ==
             Approx(linear).epsilon(1e-14).margin(1e-14));
   }
@@ -252,9 +255,8 @@ TEST_CASE("relu_cross_moment: vector form handles parallel, antiparallel and zer
   const theory::Correlation corr = theory::make_correlation(e1, e2);
   REQUIRE(corr.s == Approx(std::sin(theta)).epsilon(1e-9));
   REQUIRE(theory::relu_cross_moment(e1, 0.2, e2, 0.2) ==
-          Approx(theory::relu_cross_moment(1.0, 0.2, 1.0, 0.2, theory::Correlation{
-                                                                   std::cos(theta),
-                                                                   std::sin(theta)}))
+          Approx(theory::relu_cross_moment(1.0, 0.2, 1.0, 0.2,
+                                           theory::Correlation{std::cos(theta), std::sin(theta)}))
               .margin(1e-15));
 }
 
@@ -271,7 +273,8 @@ TEST_CASE("relu_cross_moment: rejects invalid arguments naming them", "[gaussian
                       Catch::Contains("sigma must be finite and >= 0 (got inf)"));
 }
 
-TEST_CASE("population_risk: R(f, f) = 0, symmetry, homogeneity and neuron order", "[gaussian][risk]") {
+TEST_CASE("population_risk: R(f, f) = 0, symmetry, homogeneity and neuron order",
+          "[gaussian][risk]") {
   auto rng = sim::make_engine(5, 0, 0, sim::Stream::truth);
   const Network f = random_network(6, 4, rng);
   const Network g = random_network(6, 3, rng);

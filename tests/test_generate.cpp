@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "tests/support.hpp"
 #include "sim/data.hpp"
 #include "sim/seed.hpp"
 #include "sim/truth.hpp"
+#include "tests/support.hpp"
 #include "theory/assumption.hpp"
 #include "theory/io.hpp"
 #include "theory/model.hpp"
@@ -209,9 +209,9 @@ TEST_CASE("paper_network: the §4.1.1 network", "[generate]") {
   REQUIRE(net.b.max() < 1.0);
   REQUIRE(arma::all(arma::abs(net.a) == 1.0));
   REQUIRE(sim::paper_network(rng, 10).p() == 10);
-  REQUIRE_THROWS_WITH(sim::paper_network(rng, 9),
-                      Catch::Contains("paper_network: p must be at least 10") &&
-                          Catch::Contains("(got 9)"));
+  REQUIRE_THROWS_WITH(
+      sim::paper_network(rng, 9),
+      Catch::Contains("paper_network: p must be at least 10") && Catch::Contains("(got 9)"));
 }
 
 TEST_CASE("paper_network: signs are fair coins, weights U[0, 1]", "[generate][statistical]") {
@@ -257,8 +257,8 @@ TEST_CASE("make_data: Gaussian noise has variance sigma^2", "[generate][statisti
   auto truth_rng = sim::make_engine(20, 0, 0, sim::Stream::truth);
   const auto truth = sim::make_truth({.p = 3, .r = 2, .s = 2}, truth_rng);
   auto rng = sim::make_engine(20, 0, 0, sim::Stream::data);
-  const auto d = sim::make_data(truth, {.n = n, .sigma = sigma, .noise = sim::NoiseKind::gaussian},
-                                rng);
+  const auto d =
+      sim::make_data(truth, {.n = n, .sigma = sigma, .noise = sim::NoiseKind::gaussian}, rng);
   const double var = sigma * sigma;
   REQUIRE(std::abs(arma::mean(arma::square(d.noise)) - var) <= 5.0 * var * std::sqrt(2.0 / n));
   REQUIRE(std::abs(arma::mean(d.noise)) <= 5.0 * sigma / std::sqrt(double{n}));
@@ -276,7 +276,8 @@ TEST_CASE("make_data: Toeplitz inputs have covariance rho^|i-k|", "[generate][st
   auto truth_rng = sim::make_engine(21, 0, 0, sim::Stream::truth);
   const auto truth = sim::make_truth({.p = static_cast<int>(p), .r = 2, .s = 3}, truth_rng);
   auto rng = sim::make_engine(21, 0, 0, sim::Stream::data);
-  const auto d = sim::make_data(truth, {.n = n, .input = sim::InputKind::toeplitz, .rho = rho}, rng);
+  const auto d =
+      sim::make_data(truth, {.n = n, .input = sim::InputKind::toeplitz, .rho = rho}, rng);
   for (arma::uword i = 0; i < p; ++i) {
     for (arma::uword k = i; k < p; ++k) {
       double c = 0.0;
@@ -296,8 +297,8 @@ TEST_CASE("make_data: Toeplitz with rho = 0 equals Gaussian inputs", "[generate]
   auto rng1 = sim::make_engine(22, 0, 0, sim::Stream::data);
   auto rng2 = sim::make_engine(22, 0, 0, sim::Stream::data);
   const auto a = sim::make_data(truth, {.n = 40, .sigma = 0.3}, rng1);
-  const auto b = sim::make_data(truth, {.n = 40, .sigma = 0.3, .input = sim::InputKind::toeplitz},
-                                rng2);
+  const auto b =
+      sim::make_data(truth, {.n = 40, .sigma = 0.3, .input = sim::InputKind::toeplitz}, rng2);
   REQUIRE(arma::approx_equal(a.X, b.X, "absdiff", 0.0));
   REQUIRE(arma::approx_equal(a.y, b.y, "absdiff", 0.0));
 }
@@ -320,7 +321,8 @@ TEST_CASE("make_data: distinct trials give different, uncorrelated data",
   REQUIRE_FALSE(arma::approx_equal(d0.y, d1.y, "absdiff", 0.0));
   const double bound = 5.0 / std::sqrt(20000.0);
   for (const auto* other : {&d1, &dt}) {
-    const double corr = arma::as_scalar(arma::cor(arma::vectorise(d0.X), arma::vectorise(other->X)));
+    const double corr =
+        arma::as_scalar(arma::cor(arma::vectorise(d0.X), arma::vectorise(other->X)));
     CAPTURE(corr);
     REQUIRE(std::abs(corr) <= bound);
   }
@@ -391,8 +393,8 @@ TEST_CASE("reluid generate: the file is the library's network, byte-identical pe
 
   // The file holds make_truth's network from the documented stream, and its meta block.
   auto rng = sim::make_engine(42, 0, 0, sim::Stream::truth);
-  const theory::Network want = sim::make_truth(
-      {.p = 30, .r = 5, .s = 8, .B = 1.5, .bias_bound = 0.5, .mu = 0.25}, rng);
+  const theory::Network want =
+      sim::make_truth({.p = 30, .r = 5, .s = 8, .B = 1.5, .bias_bound = 0.5, .mu = 0.25}, rng);
   const theory::Network got = theory::read_network(file("a.json"));
   REQUIRE(arma::approx_equal(got.W, want.W, "absdiff", 0.0));
   REQUIRE(arma::approx_equal(got.b, want.b, "absdiff", 0.0));
@@ -414,7 +416,8 @@ TEST_CASE("reluid generate: the file is the library's network, byte-identical pe
   REQUIRE(bad.output == "reluid: error: make_truth: s must be at least 1 (got 0)\n");
   const Run stray = run(bin + " generate --rho 0.5 --out " + file("d.json") + " 2>&1");
   REQUIRE(stray.status == 2);
-  REQUIRE(stray.output == "reluid: error: generate: --rho needs --data-out (the CSV file to write)\n");
+  REQUIRE(stray.output ==
+          "reluid: error: generate: --rho needs --data-out (the CSV file to write)\n");
   REQUIRE_FALSE(std::filesystem::exists(file("d.json")));
   std::filesystem::remove_all(dir);
 }

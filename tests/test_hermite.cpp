@@ -4,8 +4,8 @@
 #include <cmath>
 #include <functional>
 
-#include "tests/support.hpp"
 #include "sim/seed.hpp"
+#include "tests/support.hpp"
 #include "theory/gaussian.hpp"
 #include "theory/hermite.hpp"
 #include "theory/model.hpp"
@@ -53,7 +53,9 @@ double integrate(const std::function<double(double)>& f, double lo, double hi, i
   return 0.5 * width * total;
 }
 
-double phi(double x) { return std::exp(-0.5 * x * x) / std::sqrt(2.0 * M_PI); }
+double phi(double x) {
+  return std::exp(-0.5 * x * x) / std::sqrt(2.0 * M_PI);
+}
 
 /// Mean and std_err (from the sample variance) of per-sample values accumulated in chunks.
 struct Moments {
@@ -144,8 +146,7 @@ TEST_CASE("hermite_moment and stein_matrix: exact identities between them", "[he
           Approx(arma::dot(theory::stein_vector(net), v)).margin(1e-14));
   REQUIRE(theory::hermite_moment(net, v, 2) ==
           Approx(arma::as_scalar(v.t() * theory::stein_matrix(net) * v)).margin(1e-14));
-  REQUIRE(theory::hermite_moment(net, v, 0) ==
-          Approx(theory::population_mean(net)).margin(1e-14));
+  REQUIRE(theory::hermite_moment(net, v, 0) == Approx(theory::population_mean(net)).margin(1e-14));
   const arma::mat S = theory::stein_matrix(net);
   REQUIRE(arma::approx_equal(S, S.t(), "absdiff", 0.0));
   REQUIRE_THROWS_WITH(theory::hermite_moment(net, 2.0 * v, 1),

@@ -2,8 +2,8 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "tests/support.hpp"
 #include "sim/seed.hpp"
+#include "tests/support.hpp"
 #include "theory/io.hpp"
 #include "theory/model.hpp"
 
@@ -41,7 +41,8 @@ TEST_CASE("validate: rejects malformed networks with the field named", "[model]"
   }
   SECTION("bias length") {
     net.b = arma::vec(3, arma::fill::zeros);
-    REQUIRE_THROWS_WITH(theory::validate(net), Catch::Contains("b must have r = 2 entries (got 3)"));
+    REQUIRE_THROWS_WITH(theory::validate(net),
+                        Catch::Contains("b must have r = 2 entries (got 3)"));
   }
   SECTION("non-finite weight") {
     net.W(2, 1) = arma::datum::nan;

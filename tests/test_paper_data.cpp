@@ -34,7 +34,8 @@ TEST_CASE("linear_sample: moments match the AR(1) design and β", "[paper_data][
   const arma::vec beta = {3.0, 1.5, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0};
   arma::mat Sigma(8, 8);
   for (arma::uword i = 0; i < 8; ++i)
-    for (arma::uword j = 0; j < 8; ++j) Sigma(i, j) = std::pow(0.5, std::abs(double(i) - double(j)));
+    for (arma::uword j = 0; j < 8; ++j)
+      Sigma(i, j) = std::pow(0.5, std::abs(double(i) - double(j)));
   REQUIRE(z_mean(s.y, 0.0) < 4.5);
   REQUIRE(z_variance(s.y, arma::as_scalar(beta.t() * Sigma * beta) + sigma * sigma) < 4.5);
   for (arma::uword k : {1, 2, 7}) {
@@ -65,8 +66,8 @@ TEST_CASE("friedman_sample: moments match closed forms", "[paper_data][statistic
 }
 
 TEST_CASE("make_paper_data: paper sizes, independent streams, nn support", "[paper_data]") {
-  const auto d = GENERATE(sim::PaperDataset::nn, sim::PaperDataset::linear,
-                          sim::PaperDataset::friedman);
+  const auto d =
+      GENERATE(sim::PaperDataset::nn, sim::PaperDataset::linear, sim::PaperDataset::friedman);
   CAPTURE(sim::to_string(d));
   const sim::PaperSetting setting = sim::paper_setting(d);
   const sim::PaperData a = sim::make_paper_data({.dataset = d, .sigma = 1.0}, 7, 0, 3);
@@ -91,10 +92,10 @@ TEST_CASE("nn data: the response depends only on the first 10 inputs", "[paper_d
   // other 90 inputs explains almost nothing while the first 10 explain most of it.
   const arma::vec fc = a.test.f - arma::mean(a.test.f);
   const arma::mat Xo = a.test.X.cols(10, 99), Xs = a.test.X.cols(0, 9);
-  const double r2_other = 1.0 - arma::accu(arma::square(fc - Xo * arma::solve(Xo, fc))) /
-                                    arma::accu(arma::square(fc));
-  const double r2_support = 1.0 - arma::accu(arma::square(fc - Xs * arma::solve(Xs, fc))) /
-                                      arma::accu(arma::square(fc));
+  const double r2_other =
+      1.0 - arma::accu(arma::square(fc - Xo * arma::solve(Xo, fc))) / arma::accu(arma::square(fc));
+  const double r2_support =
+      1.0 - arma::accu(arma::square(fc - Xs * arma::solve(Xs, fc))) / arma::accu(arma::square(fc));
   REQUIRE(r2_other < 0.1);  // E R² of 90 pure-noise regressors on n = 2000 is 90/2000 = 0.045
   REQUIRE(r2_support > 0.5);
 }

@@ -29,8 +29,8 @@ Instance make_instance(int p, int r, int s, int n, double sigma, std::uint64_t t
   auto rng_t = sim::make_engine(77, 0, trial, sim::Stream::truth);
   auto rng_d = sim::make_engine(77, 0, trial, sim::Stream::data);
   Instance inst;
-  inst.truth = sim::make_truth({.p = p, .r = r, .s = s, .B = 2.0, .bias_bound = 1.0, .mu = 0.5},
-                               rng_t);
+  inst.truth =
+      sim::make_truth({.p = p, .r = r, .s = s, .B = 2.0, .bias_bound = 1.0, .mu = 0.5}, rng_t);
   const auto data = sim::make_data(inst.truth, {.n = n, .sigma = sigma}, rng_d);
   inst.X = data.X;
   inst.y = data.y;
@@ -92,10 +92,9 @@ TEST_CASE("fit_penalized: returned points satisfy the KKT conditions of eq. (10)
   const Instance inst = make_instance(20, 3, 6, 200, 0.0, 1);
   auto rng = sim::make_engine(5, 1, 0, sim::Stream::solver);
   const Network start = random_start(20, inst.truth.a, rng);
-  const auto fit = solvers::fit_penalized(inst.X, inst.y, start,
-                                          {.lambda = lambda, .max_iter = 20000, .rel_tol = 1e-7,
-                                           .abs_tol = 1e-8},
-                                          rng);
+  const auto fit = solvers::fit_penalized(
+      inst.X, inst.y, start,
+      {.lambda = lambda, .max_iter = 20000, .rel_tol = 1e-7, .abs_tol = 1e-8}, rng);
   CAPTURE(solvers::to_string(fit.stop), fit.iterations, fit.stationarity, fit.reseeds);
   // At a ReLU kink the loss is not differentiable and FISTA cannot certify the point; the solver
   // must then say "stalled", never "converged". Independent check: a pre-activation sits at 0.
@@ -140,8 +139,8 @@ TEST_CASE("fit_penalized: objective never exceeds the start's and λ = 0 gives p
   const double f0 = f.evaluate(start.W, start.b) + lambda * theory::l1_norm(start.W);
   for (std::size_t budget : {1, 5, 50}) {
     auto rng2 = rng;
-    const auto fit = solvers::fit_penalized(inst.X, inst.y, start,
-                                            {.lambda = lambda, .max_iter = budget}, rng2);
+    const auto fit =
+        solvers::fit_penalized(inst.X, inst.y, start, {.lambda = lambda, .max_iter = budget}, rng2);
     CAPTURE(budget);
     REQUIRE(fit.iterations <= budget);
     REQUIRE(fit.objective <= f0);
@@ -270,8 +269,9 @@ TEST_CASE("parse_csv_data: reads x1..xp,y and rejects malformed files", "[solver
   const auto d = sim::parse_csv_data("x1,x2,y\n1,2,3\n4,5.5,-6\n", "t.csv");
   REQUIRE(arma::approx_equal(d.X, arma::mat{{1, 2}, {4, 5.5}}, "absdiff", 0.0));
   REQUIRE(arma::approx_equal(d.y, arma::vec{3, -6}, "absdiff", 0.0));
-  REQUIRE_THROWS_WITH(sim::parse_csv_data("x1,x2,y\n1,2,3\n4,5\n", "t.csv"),
-                      Catch::Contains("t.csv: line 3: row must have 3 cells like the header (got 2)"));
+  REQUIRE_THROWS_WITH(
+      sim::parse_csv_data("x1,x2,y\n1,2,3\n4,5\n", "t.csv"),
+      Catch::Contains("t.csv: line 3: row must have 3 cells like the header (got 2)"));
   REQUIRE_THROWS_WITH(sim::parse_csv_data("x1,x2,y\n1,2,3\n4,abc,6\n", "t.csv"),
                       Catch::Contains("line 3, column x2: not a number (got \"abc\")"));
   REQUIRE_THROWS_WITH(sim::parse_csv_data("x1,x2,y\n1,2,3\n4,nan,6\n", "t.csv"),

@@ -81,7 +81,8 @@ TEST_CASE("fit_logistic: score vanishes and covariance is the inverse finite-dif
   arma::mat H(2, 2);
   H(0, 0) = (L(a + h, b) - 2 * L(a, b) + L(a - h, b)) / (h * h);
   H(1, 1) = (L(a, b + h) - 2 * L(a, b) + L(a, b - h)) / (h * h);
-  H(0, 1) = H(1, 0) = (L(a + h, b + h) - L(a + h, b - h) - L(a - h, b + h) + L(a - h, b - h)) / (4 * h * h);
+  H(0, 1) = H(1, 0) =
+      (L(a + h, b + h) - L(a + h, b - h) - L(a - h, b + h) + L(a - h, b - h)) / (4 * h * h);
   const arma::mat cov_fd = arma::inv(-H);
   CAPTURE(fit.cov, cov_fd);
   REQUIRE(arma::approx_equal(fit.cov, cov_fd, "reldiff", 1e-3));
@@ -140,7 +141,8 @@ TEST_CASE("fit_transition: the 95% intervals for n50 and width cover the truth a
   REQUIRE(std::abs(cover_width / double(reps) - 0.95) < 3.5 * se);
 }
 
-TEST_CASE("fit_transition: degenerate groups give flagged bounds, never estimates", "[transition]") {
+TEST_CASE("fit_transition: degenerate groups give flagged bounds, never estimates",
+          "[transition]") {
   using theory::N50Kind;
   SECTION("all failures: n50 above max n") {
     const auto f = theory::fit_transition({{50, 10, 0}, {100, 10, 0}, {200, 10, 0}});
@@ -157,7 +159,8 @@ TEST_CASE("fit_transition: degenerate groups give flagged bounds, never estimate
     REQUIRE(f.n50_ci.high == Approx(50));
   }
   SECTION("complete separation: bracketed between the last failure and the first success") {
-    const auto f = theory::fit_transition({{50, 10, 0}, {100, 10, 0}, {200, 10, 10}, {400, 10, 10}});
+    const auto f =
+        theory::fit_transition({{50, 10, 0}, {100, 10, 0}, {200, 10, 10}, {400, 10, 10}});
     REQUIRE(f.kind == N50Kind::bracketed);
     REQUIRE(f.logit.status == theory::LogisticStatus::separated);
     REQUIRE(std::isnan(f.n50));
@@ -191,12 +194,14 @@ TEST_CASE("fit_logistic: bad input is rejected naming the point", "[transition]"
   REQUIRE_THROWS_WITH(theory::fit_logistic({{1, 5, 2}, {2, 5, 6}}),
                       Catch::Contains("point 1: successes must be in [0, trials] (got 6)"));
   REQUIRE_THROWS_AS(theory::fit_logistic({{std::nan(""), 5, 2}}), std::invalid_argument);
-  REQUIRE_THROWS_WITH(theory::fit_transition({{0, 5, 2}}), Catch::Contains("n must be positive (got 0)"));
+  REQUIRE_THROWS_WITH(theory::fit_transition({{0, 5, 2}}),
+                      Catch::Contains("n must be positive (got 0)"));
   REQUIRE_THROWS_WITH(theory::fit_logistic({{1, 5, 2}}, {.level = 1.0}),
                       Catch::Contains("level must be in (0, 1) (got 1)"));
 }
 
-TEST_CASE("logistic_band: passes through 1/2 at x50 and widens away from the data", "[transition]") {
+TEST_CASE("logistic_band: passes through 1/2 at x50 and widens away from the data",
+          "[transition]") {
   auto rng = sim::make_engine(11, 0, 2, sim::Stream::data);
   const auto d = logged(draw_counts({30, 60, 120, 240, 480}, 30, -3.0 * std::log(120.0), 3.0, rng));
   const auto fit = theory::fit_logistic(d);
@@ -371,8 +376,10 @@ fs::path write_synthetic_sweep(const std::string& name) {
       emit(n, p, 3, 0.0, 0.5, 1 / (1 + std::exp(-4 * (std::log(n) - std::log(n50)))), 40, 0.1);
     }
   }
-  for (double sigma : {0.0, 0.25, 0.5, 1.0}) emit(400, 20, 4, sigma, 0.5, 0.9, 41, 0.1 + 1.5 * sigma);
-  for (double mu : {0.1, 0.3, 0.5, 0.7, 0.9}) emit(400, 20, 5, 0.0, mu, 1 / (1 + std::exp(-(3 - 6 * mu))), 60, 0.1);
+  for (double sigma : {0.0, 0.25, 0.5, 1.0})
+    emit(400, 20, 4, sigma, 0.5, 0.9, 41, 0.1 + 1.5 * sigma);
+  for (double mu : {0.1, 0.3, 0.5, 0.7, 0.9})
+    emit(400, 20, 5, 0.0, mu, 1 / (1 + std::exp(-(3 - 6 * mu))), 60, 0.1);
   for (double n : {100.0, 200.0}) emit(n, 20, 6, 0.0, 0.5, 1.0, 10, 0.1);
   theory::write_text_atomic(dir / "trials.csv", csv.str());
   return dir;
@@ -397,9 +404,11 @@ TEST_CASE("reluid analyze: end to end on a synthetic sweep", "[transition][cli]"
       CAPTURE(row.at("p"), row.at("n50"), row.at("n50_low"), row.at("n50_high"));
       REQUIRE(row.at("n50_kind") == "estimate");
       const double truth = 5 * std::pow(std::log(std::stod(row.at("p"))), 2.0);
-      const double lo = std::log(std::stod(row.at("n50_low"))), hi = std::log(std::stod(row.at("n50_high")));
+      const double lo = std::log(std::stod(row.at("n50_low"))),
+                   hi = std::log(std::stod(row.at("n50_high")));
       // 4 standard errors (read off the 95% interval): false failure ≈ 6e-5 per group.
-      REQUIRE(std::abs(std::log(std::stod(row.at("n50"))) - std::log(truth)) < 4 * (hi - lo) / (2 * 1.96));
+      REQUIRE(std::abs(std::log(std::stod(row.at("n50"))) - std::log(truth)) <
+              4 * (hi - lo) / (2 * 1.96));
     }
     if (row.at("s") == "6") {
       REQUIRE(row.at("n50_kind") == "below_min_n");
@@ -435,14 +444,17 @@ TEST_CASE("reluid analyze: end to end on a synthetic sweep", "[transition][cli]"
   REQUIRE(std::stod(mu[0].at("beta_omega_low")) > 0);  // ω falls as μ rises
 
   SECTION("bad input: one-line error naming the field, exit code 2") {
-    REQUIRE(run(bin + " analyze " + (dir / "nope").string() + " 2> " + (dir / "err.txt").string()) == 2);
-    REQUIRE_THAT(theory::read_text(dir / "err.txt"), Catch::Contains("DIR: must be an existing directory"));
+    REQUIRE(run(bin + " analyze " + (dir / "nope").string() + " 2> " +
+                (dir / "err.txt").string()) == 2);
+    REQUIRE_THAT(theory::read_text(dir / "err.txt"),
+                 Catch::Contains("DIR: must be an existing directory"));
     std::string text = theory::read_text(dir / "trials.csv");
     const auto first_row = text.find('\n') + 1;
     const auto succ_pos = text.find(",relu_l1,", first_row) + 9;
     text[succ_pos] = '7';
     theory::write_text_atomic(dir / "trials.csv", text);
-    REQUIRE(run(bin + " analyze " + dir.string() + " > /dev/null 2> " + (dir / "err.txt").string()) == 2);
+    REQUIRE(run(bin + " analyze " + dir.string() + " > /dev/null 2> " +
+                (dir / "err.txt").string()) == 2);
     REQUIRE_THAT(theory::read_text(dir / "err.txt"),
                  Catch::Contains("column success: must be 0 or 1 (got 7)"));
   }
@@ -457,7 +469,8 @@ TEST_CASE("reluid plot: writes non-empty PNG and PDF figures", "[transition][cli
   const fs::path dir = write_synthetic_sweep("reluid_test_plot");
   const std::string bin = RELUID_BINARY;
   REQUIRE(run(bin + " analyze " + dir.string() + " > /dev/null") == 0);
-  REQUIRE(run(bin + " plot " + dir.string() + " --scripts " + RELUID_SOURCE_DIR + "/plots > /dev/null") == 0);
+  REQUIRE(run(bin + " plot " + dir.string() + " --scripts " + RELUID_SOURCE_DIR +
+              "/plots > /dev/null") == 0);
   for (const char* name : {"recovery", "heatmap", "collapse", "sigma", "mu"}) {
     for (const char* ext : {".png", ".pdf"}) {
       const fs::path f = dir / "plots" / (std::string(name) + ext);

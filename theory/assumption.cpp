@@ -11,7 +11,8 @@ namespace reluid::theory {
 double coherence(const arma::mat& W) {
   const arma::rowvec norms = arma::sqrt(arma::sum(arma::square(W), 0));
   for (arma::uword j = 0; j < W.n_cols; ++j) {
-    require(norms(j) > 0.0, "coherence", "neuron " + std::to_string(j) + " has a zero weight vector");
+    require(norms(j) > 0.0, "coherence",
+            "neuron " + std::to_string(j) + " has a zero weight vector");
   }
   if (W.n_cols < 2) return 0.0;
   const arma::mat U = W.each_row() / norms;

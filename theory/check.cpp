@@ -10,8 +10,9 @@ void fail(std::string_view where, std::string_view what) {
 void require_shape(const arma::mat& M, arma::uword rows, arma::uword cols, std::string_view where,
                    std::string_view name) {
   if (M.n_rows != rows || M.n_cols != cols) {
-    fail(where, std::string(name) + " must be " + std::to_string(rows) + "x" + std::to_string(cols) +
-                    " (got " + std::to_string(M.n_rows) + "x" + std::to_string(M.n_cols) + ")");
+    fail(where, std::string(name) + " must be " + std::to_string(rows) + "x" +
+                    std::to_string(cols) + " (got " + std::to_string(M.n_rows) + "x" +
+                    std::to_string(M.n_cols) + ")");
   }
 }
 

@@ -77,9 +77,13 @@ double standardized_cross(double h, double k, const Correlation& corr) {
 
 }  // namespace
 
-double normal_pdf(double x) { return inv_sqrt_2pi * std::exp(-0.5 * x * x); }
+double normal_pdf(double x) {
+  return inv_sqrt_2pi * std::exp(-0.5 * x * x);
+}
 
-double normal_cdf(double x) { return 0.5 * std::erfc(-x * inv_sqrt_2); }
+double normal_cdf(double x) {
+  return 0.5 * std::erfc(-x * inv_sqrt_2);
+}
 
 Correlation make_correlation(double rho) {
   require(rho >= -1.0 && rho <= 1.0, "make_correlation", "rho must be in [-1, 1]", rho);

@@ -69,8 +69,7 @@ double relu_second_moment(double sigma, double b);
 /// E[relu(σ1 Z1 + b) relu(σ2 Z2 + c)] for standard normals with correlation corr.rho; σ1, σ2 ≥ 0
 /// finite, b, c finite. Branches and derivation in the file comment. Absolute accuracy ~1e-14
 /// relative to σ1σ2(1 + |h|)(1 + |k|).
-double relu_cross_moment(double sigma1, double b, double sigma2, double c,
-                         const Correlation& corr);
+double relu_cross_moment(double sigma1, double b, double sigma2, double c, const Correlation& corr);
 double relu_cross_moment(double sigma1, double b, double sigma2, double c, double rho);
 
 /// E[relu(uᵀx + b) relu(vᵀx + c)] for x ~ N(0, I_p); u, v of the same length (either may be 0).

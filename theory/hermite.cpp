@@ -27,15 +27,16 @@ double scaled_coefficient(double sigma, double b, unsigned k) {
 }
 
 void require_degree(unsigned k, std::string_view where) {
-  require(k <= max_hermite_degree, where,
-          "degree must be <= " + std::to_string(max_hermite_degree), k);
+  require(k <= max_hermite_degree, where, "degree must be <= " + std::to_string(max_hermite_degree),
+          k);
 }
 
 }  // namespace
 
 double hermite_he(unsigned n, double t) {
   require(std::isfinite(t), "hermite_he", "t must be finite", t);
-  return std::pow(2.0, -0.5 * n) * boost::math::hermite(n, t * boost::math::constants::one_div_root_two<double>());
+  return std::pow(2.0, -0.5 * n) *
+         boost::math::hermite(n, t * boost::math::constants::one_div_root_two<double>());
 }
 
 arma::vec relu_hermite_coefficients(double b, unsigned k_max) {

@@ -32,7 +32,8 @@ arma::uword read_count(const nlohmann::json& j, const char* key, const std::stri
 arma::vec read_vector(const nlohmann::json& v, arma::uword n, const std::string& where) {
   if (!v.is_array()) fail(where, "must be an array (got " + std::string(v.type_name()) + ")");
   if (v.size() != n) {
-    fail(where, "must have " + std::to_string(n) + " entries (got " + std::to_string(v.size()) + ")");
+    fail(where,
+         "must have " + std::to_string(n) + " entries (got " + std::to_string(v.size()) + ")");
   }
   arma::vec out(n);
   for (arma::uword i = 0; i < n; ++i) {

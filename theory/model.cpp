@@ -34,12 +34,16 @@ arma::vec predict(const Network& net, const arma::mat& X) {
   return arma::clamp(Z, 0.0, arma::datum::inf) * net.a;
 }
 
-double l1_norm(const arma::mat& W) { return arma::accu(arma::abs(W)); }
+double l1_norm(const arma::mat& W) {
+  return arma::accu(arma::abs(W));
+}
 
 arma::vec row_norms(const arma::mat& W) {
   return arma::sqrt(arma::sum(arma::square(W), 1));
 }
 
-arma::uvec support(const arma::mat& W, double tau) { return arma::find(row_norms(W) > tau); }
+arma::uvec support(const arma::mat& W, double tau) {
+  return arma::find(row_norms(W) > tau);
+}
 
 }  // namespace reluid::theory

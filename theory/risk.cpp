@@ -40,7 +40,8 @@ double population_inner(const Network& f, const Network& g) {
 double population_mean(const Network& f) {
   validate(f, "population_mean");
   double total = 0.0;
-  for (arma::uword j = 0; j < f.r(); ++j) total += f.a(j) * relu_mean(arma::norm(f.W.col(j)), f.b(j));
+  for (arma::uword j = 0; j < f.r(); ++j)
+    total += f.a(j) * relu_mean(arma::norm(f.W.col(j)), f.b(j));
   return total;
 }
 

@@ -20,7 +20,9 @@ constexpr double inf = std::numeric_limits<double>::infinity();
 const double ln9 = std::log(9.0);
 
 /// log(1 + e^η) without overflow.
-double log1pexp(double eta) { return eta > 0 ? eta + std::log1p(std::exp(-eta)) : std::log1p(std::exp(eta)); }
+double log1pexp(double eta) {
+  return eta > 0 ? eta + std::log1p(std::exp(-eta)) : std::log1p(std::exp(eta));
+}
 
 double sigmoid(double eta) {
   return eta >= 0 ? 1.0 / (1.0 + std::exp(-eta)) : std::exp(eta) / (1.0 + std::exp(eta));
@@ -46,8 +48,8 @@ std::vector<BinomialPoint> clean(const std::vector<BinomialPoint>& data) {
     const std::string where = "fit_logistic: point " + std::to_string(i);
     require(std::isfinite(d.x), where, "x must be finite", d.x);
     require(std::isfinite(d.trials) && d.trials >= 0, where, "trials must be ≥ 0", d.trials);
-    require(d.successes >= 0 && d.successes <= d.trials, where,
-            "successes must be in [0, trials]", d.successes);
+    require(d.successes >= 0 && d.successes <= d.trials, where, "successes must be in [0, trials]",
+            d.successes);
     if (d.trials > 0) out.push_back(d);
   }
   return out;
@@ -116,24 +118,36 @@ double profile_end(Dev dev, double theta_hat, double h, double dir, double q) {
 
 std::string_view to_string(LogisticStatus status) {
   switch (status) {
-    case LogisticStatus::converged: return "converged";
-    case LogisticStatus::all_failure: return "all_failure";
-    case LogisticStatus::all_success: return "all_success";
-    case LogisticStatus::separated: return "separated";
-    case LogisticStatus::separated_decreasing: return "separated_decreasing";
-    case LogisticStatus::single_x: return "single_x";
-    case LogisticStatus::max_iter: return "max_iter";
+    case LogisticStatus::converged:
+      return "converged";
+    case LogisticStatus::all_failure:
+      return "all_failure";
+    case LogisticStatus::all_success:
+      return "all_success";
+    case LogisticStatus::separated:
+      return "separated";
+    case LogisticStatus::separated_decreasing:
+      return "separated_decreasing";
+    case LogisticStatus::single_x:
+      return "single_x";
+    case LogisticStatus::max_iter:
+      return "max_iter";
   }
   return "unknown";
 }
 
 std::string_view to_string(N50Kind kind) {
   switch (kind) {
-    case N50Kind::estimate: return "estimate";
-    case N50Kind::below_min_n: return "below_min_n";
-    case N50Kind::above_max_n: return "above_max_n";
-    case N50Kind::bracketed: return "bracketed";
-    case N50Kind::undetermined: return "undetermined";
+    case N50Kind::estimate:
+      return "estimate";
+    case N50Kind::below_min_n:
+      return "below_min_n";
+    case N50Kind::above_max_n:
+      return "above_max_n";
+    case N50Kind::bracketed:
+      return "bracketed";
+    case N50Kind::undetermined:
+      return "undetermined";
   }
   return "unknown";
 }
@@ -177,11 +191,13 @@ LogisticFit fit_logistic(const std::vector<BinomialPoint>& data, const LogisticO
     x_min = std::min(x_min, p.x);
     x_max = std::max(x_max, p.x);
     if (p.successes > 0) succ_min = std::min(succ_min, p.x), succ_max = std::max(succ_max, p.x);
-    if (p.successes < p.trials) fail_max = std::max(fail_max, p.x), fail_min = std::min(fail_min, p.x);
+    if (p.successes < p.trials)
+      fail_max = std::max(fail_max, p.x), fail_min = std::min(fail_min, p.x);
   }
   // Log-likelihood of the intercept-only model (0 when S = 0 or S = M).
   const double pbar = M > 0 ? S / M : 0.5;
-  fit.null_log_lik = (S > 0 ? S * std::log(pbar) : 0.0) + (M - S > 0 ? (M - S) * std::log1p(-pbar) : 0.0);
+  fit.null_log_lik =
+      (S > 0 ? S * std::log(pbar) : 0.0) + (M - S > 0 ? (M - S) * std::log1p(-pbar) : 0.0);
   fit.log_lik = fit.null_log_lik;
   if (xs.size() < 2) {
     fit.status = LogisticStatus::single_x;
@@ -283,8 +299,8 @@ LogisticFit fit_logistic(const std::vector<BinomialPoint>& data, const LogisticO
     fit.x50_ci = {-inf, inf};
   } else {
     auto dev = [&](double t) { return lhat - profile_log_lik_x50(d, t); };
-    const double h = std::max({std::isfinite(fit.x50_se) ? fit.x50_se / 4 : 0.0, 1e-6 * (1 + std::abs(fit.x50)),
-                               1e-3 * (x_max - x_min)});
+    const double h = std::max({std::isfinite(fit.x50_se) ? fit.x50_se / 4 : 0.0,
+                               1e-6 * (1 + std::abs(fit.x50)), 1e-3 * (x_max - x_min)});
     fit.x50_ci = {profile_end(dev, fit.x50, h, -1.0, q), profile_end(dev, fit.x50, h, +1.0, q)};
   }
   auto dev_beta = [&](double b) { return lhat - profile_log_lik_beta(d, b); };
@@ -320,11 +336,21 @@ TransitionFit fit_transition(const std::vector<BinomialPoint>& by_n, const Logis
   };
   out.n50_ci = {to_n(L.x50_ci.low), to_n(L.x50_ci.high)};
   switch (L.status) {
-    case LogisticStatus::converged: out.kind = N50Kind::estimate; break;
-    case LogisticStatus::all_success: out.kind = N50Kind::below_min_n; break;
-    case LogisticStatus::all_failure: out.kind = N50Kind::above_max_n; break;
-    case LogisticStatus::separated: out.kind = N50Kind::bracketed; break;
-    default: out.kind = N50Kind::undetermined; break;
+    case LogisticStatus::converged:
+      out.kind = N50Kind::estimate;
+      break;
+    case LogisticStatus::all_success:
+      out.kind = N50Kind::below_min_n;
+      break;
+    case LogisticStatus::all_failure:
+      out.kind = N50Kind::above_max_n;
+      break;
+    case LogisticStatus::separated:
+      out.kind = N50Kind::bracketed;
+      break;
+    default:
+      out.kind = N50Kind::undetermined;
+      break;
   }
   if (out.kind != N50Kind::estimate) return out;
   out.n50 = std::exp(L.x50);
@@ -365,7 +391,8 @@ PowerLawFit fit_log_power(const std::vector<double>& p, const std::vector<double
     require(std::isfinite(n50[i]) && n50[i] > 0, at, "n50 must be positive and finite", n50[i]);
     require(std::isfinite(ci.low) && std::isfinite(ci.high) && ci.low > 0 && ci.low < n50[i] &&
                 n50[i] < ci.high,
-            at, "interval must be finite with 0 < low < n50 < high", quote(ci.low) + ", " + quote(ci.high));
+            at, "interval must be finite with 0 < low < n50 < high",
+            quote(ci.low) + ", " + quote(ci.high));
     distinct.insert(p[i]);
     X(i, 0) = 1.0;
     X(i, 1) = std::log(std::log(p[i]));

@@ -26,10 +26,10 @@ struct BinomialPoint {
 /// How a logistic fit ended. Only `converged` carries a maximum-likelihood estimate; the others
 /// say why the MLE does not exist (or was not found) and what can be said instead.
 enum class LogisticStatus {
-  converged,             ///< finite MLE, score ≈ 0
-  all_failure,           ///< no success anywhere: the 50% point lies above max x
-  all_success,           ///< no failure anywhere: the 50% point lies below min x
-  separated,             ///< every failure at x ≤ every success (MLE slope +∞): x₅₀ bracketed
+  converged,    ///< finite MLE, score ≈ 0
+  all_failure,  ///< no success anywhere: the 50% point lies above max x
+  all_success,  ///< no failure anywhere: the 50% point lies below min x
+  separated,    ///< every failure at x ≤ every success (MLE slope +∞): x₅₀ bracketed
   separated_decreasing,  ///< every success at x ≤ every failure (MLE slope −∞)
   single_x,              ///< fewer than two distinct x: the slope is not identifiable
   max_iter               ///< Newton–Raphson hit its iteration limit
@@ -55,13 +55,13 @@ struct LogisticFit {
   double null_log_lik = 0;     ///< same for the intercept-only model
   double score_norm = 0;       ///< ‖∇ℓ‖∞ at the estimate (optimality measure)
   int iterations = 0;
-  double x50 = 0;              ///< −α/β (NaN unless converged)
-  double x50_se = 0;           ///< delta-method standard error of x₅₀ (reported, not used for CI)
+  double x50 = 0;     ///< −α/β (NaN unless converged)
+  double x50_se = 0;  ///< delta-method standard error of x₅₀ (reported, not used for CI)
   /// Profile interval for x₅₀ when converged; otherwise what the data bracket: all_success
   /// (−∞, min x], all_failure [max x, ∞), separated [max x with a failure, min x with a success];
   /// NaN ends when nothing can be said.
   Interval x50_ci;
-  Interval beta_ci;            ///< profile interval for β (converged only, else NaN)
+  Interval beta_ci;  ///< profile interval for β (converged only, else NaN)
 };
 
 /// Fits the model above by Newton–Raphson with step halving (on centred x). Points with zero
@@ -80,11 +80,11 @@ double profile_log_lik_beta(const std::vector<BinomialPoint>& data, double beta)
 
 /// How n₅₀ is known for one group.
 enum class N50Kind {
-  estimate,      ///< MLE with profile interval
-  below_min_n,   ///< all successes: n₅₀ < min n
-  above_max_n,   ///< all failures: n₅₀ > max n
-  bracketed,     ///< separated data: n₅₀ in [largest n with a failure, smallest n with a success]
-  undetermined   ///< decreasing separation, a single n, or no convergence
+  estimate,     ///< MLE with profile interval
+  below_min_n,  ///< all successes: n₅₀ < min n
+  above_max_n,  ///< all failures: n₅₀ > max n
+  bracketed,  ///< separated data: n₅₀ in [largest n with a failure, smallest n with a success]
+  undetermined  ///< decreasing separation, a single n, or no convergence
 };
 std::string_view to_string(N50Kind kind);
 
@@ -96,17 +96,18 @@ std::string_view to_string(N50Kind kind);
 struct TransitionFit {
   LogisticFit logit;  ///< fit on x = log n
   N50Kind kind = N50Kind::undetermined;
-  double n50 = 0;     ///< NaN unless kind == estimate
-  Interval n50_ci;    ///< profile interval, or the bound / bracket described by `kind`
-  double n10 = 0, n90 = 0;     ///< n at P = 0.1 and 0.9 (NaN unless estimate with β > 0)
-  double width_ratio = 0;      ///< n₉₀ / n₁₀ (NaN unless estimate with β > 0)
+  double n50 = 0;           ///< NaN unless kind == estimate
+  Interval n50_ci;          ///< profile interval, or the bound / bracket described by `kind`
+  double n10 = 0, n90 = 0;  ///< n at P = 0.1 and 0.9 (NaN unless estimate with β > 0)
+  double width_ratio = 0;   ///< n₉₀ / n₁₀ (NaN unless estimate with β > 0)
   Interval width_ratio_ci;
-  arma::uword n_values = 0;    ///< distinct n with trials
+  arma::uword n_values = 0;  ///< distinct n with trials
   double trials = 0, successes = 0;
 };
 
 /// Fits one transition; points' x are sample sizes n > 0 (logged internally).
-TransitionFit fit_transition(const std::vector<BinomialPoint>& by_n, const LogisticOptions& opt = {});
+TransitionFit fit_transition(const std::vector<BinomialPoint>& by_n,
+                             const LogisticOptions& opt = {});
 
 /// Pointwise Wald band of the fitted curve at covariate x (on the logit scale, then mapped):
 /// returns {π̂(x), low, high} at `level`. Needs a converged fit.
@@ -124,8 +125,8 @@ struct PowerLawFit {
   double k = 0, k_se = 0;
   Interval k_ci;
   double log_C = 0, log_C_se = 0;
-  double chi2 = 0;      ///< weighted residual sum of squares
-  double scale = 1;     ///< the SE inflation factor applied (1 when m = 2)
+  double chi2 = 0;   ///< weighted residual sum of squares
+  double scale = 1;  ///< the SE inflation factor applied (1 when m = 2)
   arma::uword points = 0;
   double level = 0.95;
 };
@@ -141,9 +142,9 @@ PowerLawFit fit_log_power(const std::vector<double>& p, const std::vector<double
 struct SigmaSlopeFit {
   double intercept = 0, slope = 0;  ///< median = intercept + slope σ (NaN with < 2 distinct σ)
   Interval intercept_ci, slope_ci;
-  double slope_origin = 0;          ///< median = slope_origin σ
+  double slope_origin = 0;  ///< median = slope_origin σ
   Interval slope_origin_ci;
-  arma::vec sigma, median;          ///< the fitted points
+  arma::vec sigma, median;  ///< the fitted points
   double level = 0.95;
 };
 SigmaSlopeFit fit_sigma_slope(const std::vector<double>& sigma,
