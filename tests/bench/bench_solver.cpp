@@ -11,7 +11,12 @@
 #include "solvers/constrained.hpp"
 #include "theory/distance.hpp"
 using namespace reluid;
+namespace reluid::bench {
+void iteration_cost();  // bench_iteration.cpp
+}
 int main(int argc, char** argv) {
+  reluid::sim::set_blas_threads(1);
+  reluid::bench::iteration_cost();
   std::cout << "fit_l1_constrained, sigma = 0, r = 3, s = 6 (D2 < 0.1 = recovered)\n";
   sim::set_blas_threads(1);
   int trials = argc > 1 ? std::atoi(argv[1]) : 20;
@@ -37,5 +42,7 @@ int main(int argc, char** argv) {
               << " l1*=" << theory::l1_norm(truth.W) << " k=" << fit.k
               << " feas=" << fit.best.feasible << " time=" << sec << "s iters=" << it << "\n";
   }
-  std::cout << "recovered " << ok << "/" << trials << " mean time " << tsum / trials << " s\n";
+  if (trials > 0) {
+    std::cout << "recovered " << ok << "/" << trials << " mean time " << tsum / trials << " s\n";
+  }
 }
