@@ -31,6 +31,26 @@ sim::CertificateResult classify(const theory::Network& fit, bool feasible, const
   return sim::certify(fit, feasible, m, in.truth, in.data.X, in.data.y, sigma, target, opt);
 }
 
+/// The trial cell of these tests: p = 20, r = 3, s = 6, μ = 0.5, noiseless; Toeplitz inputs when
+/// rho ≠ 0.
+sim::Cell noiseless_cell(std::uint64_t n, double rho) {
+  return {.id = 0,
+          .n = n,
+          .p = 20,
+          .s = 6,
+          .r = 3,
+          .sigma = 0.0,
+          .mu = 0.5,
+          .B = 2.0,
+          .bias_bound = 1.0,
+          .noise = "bounded",
+          .input = rho == 0.0 ? "gaussian" : "toeplitz",
+          .rho = rho,
+          .method = "l1",
+          .method_options = nlohmann::json::object(),
+          .trials = 1};
+}
+
 }  // namespace
 
 TEST_CASE("certify: each class from constructed fits", "[certificate]") {
@@ -101,21 +121,7 @@ TEST_CASE("certify: bounded noise makes the truth feasible, Gaussian noise may n
 
 TEST_CASE("l1 trial: a small noiseless instance is recovered and certified",
           "[certificate][trial]") {
-  sim::Cell cell{.id = 0,
-                 .n = 200,
-                 .p = 20,
-                 .s = 6,
-                 .r = 3,
-                 .sigma = 0.0,
-                 .mu = 0.5,
-                 .B = 2.0,
-                 .bias_bound = 1.0,
-                 .noise = "bounded",
-                 .input = "gaussian",
-                 .rho = 0.0,
-                 .method = "l1",
-                 .method_options = nlohmann::json::object(),
-                 .trials = 1};
+  const sim::Cell cell = noiseless_cell(200, 0.0);
   const auto out = sim::run_l1_trial(cell, {}, 5, 0);
   CAPTURE(out.metrics.D2.value, out.certificate.l1_fit, out.certificate.l1_truth);
   REQUIRE(out.certificate.verdict == sim::Certificate::recovered);
@@ -158,21 +164,7 @@ TEST_CASE("l1 trial: the risk column is the exact test error under the trial's i
   // rate ≈ 6e-7 per rho).
   const double rho = GENERATE(0.0, 0.6);
   CAPTURE(rho);
-  sim::Cell cell{.id = 0,
-                 .n = 60,
-                 .p = 20,
-                 .s = 6,
-                 .r = 3,
-                 .sigma = 0.0,
-                 .mu = 0.5,
-                 .B = 2.0,
-                 .bias_bound = 1.0,
-                 .noise = "bounded",
-                 .input = rho == 0.0 ? "gaussian" : "toeplitz",
-                 .rho = rho,
-                 .method = "l1",
-                 .method_options = nlohmann::json::object(),
-                 .trials = 1};
+  const sim::Cell cell = noiseless_cell(60, rho);
   const auto out = sim::run_l1_trial(cell, {.random_starts = 1}, 9, 0);
   auto rng = sim::make_engine(9, 99, 0, sim::Stream::test_data);
   const auto test =
