@@ -178,6 +178,19 @@ LassoPath lasso_path(const arma::mat& X, const arma::vec& y, const LassoOptions&
   return path;
 }
 
+CvSummary cv_summary(const arma::mat& fold_mse, const arma::vec& fold_size) {
+  const arma::vec w = fold_size / arma::accu(fold_size);
+  CvSummary out;
+  out.mean = (w.t() * fold_mse).t();
+  out.std_err.set_size(fold_mse.n_cols);
+  for (arma::uword l = 0; l < fold_mse.n_cols; ++l) {
+    const arma::vec d = fold_mse.col(l) - out.mean(l);
+    out.std_err(l) =
+        std::sqrt(arma::dot(w, arma::square(d)) / static_cast<double>(fold_mse.n_rows - 1));
+  }
+  return out;
+}
+
 LassoCvFit lasso_cv(const arma::mat& X, const arma::vec& y, const LassoOptions& options,
                     theory::Engine& rng) {
   validate(options);
@@ -199,14 +212,9 @@ LassoCvFit lasso_cv(const arma::mat& X, const arma::vec& y, const LassoOptions& 
     fold_mse.row(k) = arma::mean(arma::square(err), 0);
     fold_size(k) = static_cast<double>(hold.n_elem);
   }
-  // glmnet's summary: fold-size-weighted mean and standard error over folds.
-  const arma::vec w = fold_size / arma::accu(fold_size);
-  fit.cv_mean = (w.t() * fold_mse).t();
-  fit.cv_std_err.set_size(L);
-  for (arma::uword l = 0; l < L; ++l) {
-    const arma::vec d = fold_mse.col(l) - fit.cv_mean(l);
-    fit.cv_std_err(l) = std::sqrt(arma::dot(w, arma::square(d)) / static_cast<double>(K - 1));
-  }
+  const CvSummary summary = cv_summary(fold_mse, fold_size);
+  fit.cv_mean = summary.mean;
+  fit.cv_std_err = summary.std_err;
   arma::uword best = fit.cv_mean.index_min();
   if (options.rule == LambdaRule::one_se) {
     const double bound = fit.cv_mean(best) + fit.cv_std_err(best);

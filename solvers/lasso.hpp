@@ -99,4 +99,11 @@ Standardized standardize(const arma::mat& X);
 /// most one. Returns n fold labels in 0..K−1.
 arma::uvec fold_labels(arma::uword n, arma::uword folds, theory::Engine& rng);
 
+/// Cross-validation summary as glmnet reports it: per column of fold_mse (K folds × candidates),
+/// the fold-size-weighted mean and its standard error sqrt(Σ w_k (mse_k − mean)² / (K − 1)).
+struct CvSummary {
+  arma::vec mean, std_err;
+};
+CvSummary cv_summary(const arma::mat& fold_mse, const arma::vec& fold_size);
+
 }  // namespace reluid::solvers

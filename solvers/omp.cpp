@@ -127,13 +127,9 @@ OmpCvFit omp_cv(const arma::mat& X, const arma::vec& y, const OmpOptions& option
     }
     fold_size(f) = static_cast<double>(hold.n_elem);
   }
-  const arma::vec w = fold_size / arma::accu(fold_size);
-  fit.cv_mean = (w.t() * fold_mse).t();
-  fit.cv_std_err.set_size(K + 1);
-  for (arma::uword m = 0; m <= K; ++m) {
-    const arma::vec d = fold_mse.col(m) - fit.cv_mean(m);
-    fit.cv_std_err(m) = std::sqrt(arma::dot(w, arma::square(d)) / static_cast<double>(F - 1));
-  }
+  const CvSummary summary = cv_summary(fold_mse, fold_size);
+  fit.cv_mean = summary.mean;
+  fit.cv_std_err = summary.std_err;
   // The fewest steps within rounding of the best: past an exact fit the errors are all ~0.
   const double bound = fit.cv_mean.min() + 1e-9 * fit.cv_mean(0);
   fit.steps = 0;
