@@ -88,6 +88,11 @@ RunLog::RunLog(std::filesystem::path file, const nlohmann::json& identity,
             {"shard", identity.at("shard")},
             {"runs", nlohmann::json::array()}};
   }
+  // The caller holds the dir's lock (DirLock), so an earlier run still marked "running" is not
+  // running: it was killed before it could record its end.
+  for (auto& run : doc_["runs"]) {
+    if (run.is_object() && run.value("status", "") == "running") run["status"] = "interrupted";
+  }
   doc_["runs"].push_back({{"command", command_line},
                           {"build", build_info()},
                           {"threads", threads},

@@ -20,7 +20,8 @@ std::vector<std::string> process_command_line();
 std::string utc_timestamp();
 
 /// Appends an invocation to DIR/run.json (creating it with build info and `identity` if absent)
-/// at construction, marked "running"; finish() records the end. A killed run stays "running".
+/// at construction, marked "running"; finish() records the end. A killed run stays "running"
+/// until the next invocation on the dir (which holds the dir's DirLock) marks it "interrupted".
 class RunLog {
  public:
   RunLog(std::filesystem::path file, const nlohmann::json& identity,

@@ -2,6 +2,7 @@
 #include "sim/results.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -229,6 +230,30 @@ DirState inspect_dir(const fs::path& dir, const nlohmann::json& identity) {
                             " differs); use another --out" + got);
   }
   return DirState::same;
+}
+
+DirLock::DirLock(const fs::path& dir) {
+  const fs::path file = dir / kConfigFile;
+  fd_ = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) {
+    throw std::runtime_error("cannot open " + file.string() + ": " + std::strerror(errno));
+  }
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(fd_);
+    fd_ = -1;
+    if (err == EWOULDBLOCK) {
+      theory::fail("out",
+                   "is in use by another reluid process writing this sweep; wait for it or "
+                   "stop it (got " +
+                       dir.string() + ")");
+    }
+    throw std::runtime_error("cannot lock " + file.string() + ": " + std::strerror(err));
+  }
+}
+
+DirLock::~DirLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing the descriptor releases the lock
 }
 
 void init_dir(const fs::path& dir, const nlohmann::json& identity) {

@@ -98,6 +98,21 @@ DirState inspect_dir(const std::filesystem::path& dir, const nlohmann::json& ide
 /// Creates `dir` (if absent) and writes config.json atomically.
 void init_dir(const std::filesystem::path& dir, const nlohmann::json& identity);
 
+/// An exclusive advisory lock (flock) on DIR/config.json, held while one process writes a sweep
+/// into DIR, so two processes never append to the same trials.csv. The kernel drops it when the
+/// process dies (also on kill -9), so a crashed run never leaves DIR locked. Throws
+/// std::invalid_argument("out: ... is in use by another reluid process ...") if it is held.
+class DirLock {
+ public:
+  explicit DirLock(const std::filesystem::path& dir);
+  ~DirLock();
+  DirLock(const DirLock&) = delete;
+  DirLock& operator=(const DirLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 /// Reads dir/config.json (std::runtime_error if missing or malformed).
 nlohmann::json read_identity(const std::filesystem::path& dir);
 

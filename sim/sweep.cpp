@@ -7,6 +7,7 @@
 #include <chrono>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -147,6 +148,10 @@ SweepReport run_sweep(const SweepConfig& config, const TrialKind& kind, const fs
       "must be k/N with 1 <= k <= N", options.shard.text());
   const nlohmann::json identity = dir_identity(config, options.shard);
   const DirState state = inspect_dir(dir, identity);
+  // A finished sweep is only read. Otherwise the dir is locked before its rows are read, so a
+  // second process on the same dir fails instead of truncating or duplicating the first's rows.
+  std::optional<DirLock> dir_lock;
+  if (state == DirState::same && !fs::exists(dir / kSummaryFile)) dir_lock.emplace(dir);
 
   std::vector<std::string> header = parameter_columns();
   header.insert(header.end(), kind.columns.begin(), kind.columns.end());
@@ -188,6 +193,7 @@ SweepReport run_sweep(const SweepConfig& config, const TrialKind& kind, const fs
   }
 
   if (state != DirState::same) init_dir(dir, identity);
+  if (!dir_lock) dir_lock.emplace(dir);
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
   const auto threads = static_cast<unsigned>(std::max<std::size_t>(
       1, std::min<std::size_t>(options.threads == 0 ? hw : options.threads, todo.size())));

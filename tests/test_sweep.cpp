@@ -197,7 +197,10 @@ TEST_CASE("sweep: resume after the process is killed mid-run gives the uninterru
   REQUIRE(read(dir / kTrialsFile) == expected);
   const auto run = nlohmann::json::parse(read(dir / kRunFile));
   REQUIRE(run["runs"].size() == 2);
-  REQUIRE(run["runs"][0]["status"] == "running");  // the killed invocation never finished
+  // The killed invocation never recorded its end; the resuming one (holding the dir's lock)
+  // marked it interrupted.
+  REQUIRE(run["runs"][0]["status"] == "interrupted");
+  REQUIRE(run["runs"][0]["end"].is_null());
   REQUIRE(run["runs"][1]["status"] == "complete");
 }
 
@@ -308,6 +311,11 @@ TEST_CASE("summary: counts, intervals, rates and medians match the rows", "[swee
     REQUIRE(std::stod(f[col("ci_low")]) == Approx(ci.lower));
     REQUIRE(std::stod(f[col("ci_high")]) == Approx(ci.upper));
     REQUIRE(std::stod(f[col("certificate_certified")]) == Approx(certified / 6.0));
+    // The l1 certificate classes are always reported, seen or not, so summaries of different
+    // sweeps have the same columns.
+    for (const char* c : {"recovered", "optimizer_failure", "estimator_failure", "uncertified"})
+      REQUIRE(f.size() > col(std::string("certificate_") + c));
+    REQUIRE(std::stod(f[col("certificate_recovered")]) == 0.0);
     REQUIRE(std::stod(f[col("D2_median")]) == Approx((d2[2] + d2[3]) / 2));  // even count: midpoint
     REQUIRE(std::stod(f[col("seconds_median")]) == Approx((secs[2] + secs[3]) / 2));
     ++cell_rows;
@@ -489,4 +497,28 @@ TEST_CASE("config: the shipped example configs are valid", "[sweep]") {
     ++files;
   }
   REQUIRE(files >= 3);
+}
+
+TEST_CASE("sweep: a dir being written by another process is refused, and freed by its death",
+          "[sweep]") {
+  const SweepConfig config = small_config();
+  const fs::path dir = scratch("locked");
+  // A first run that stops early leaves an unfinished sweep (no summary).
+  const auto bad = synthetic_kind([](const Cell& cell, std::uint64_t trial) {
+    if (cell.id == 1 && trial == 0) throw std::runtime_error("stop here");
+  });
+  REQUIRE_THROWS(run_sweep(config, bad, dir, {.threads = 1}));
+  const std::string before = read(dir / kTrialsFile);
+  const std::string run_before = read(dir / kRunFile);
+  {
+    // flock conflicts between two open descriptions even within one process, which stands in
+    // for a second process here.
+    DirLock held(dir);
+    REQUIRE_THROWS_WITH(run_sweep(config, synthetic_kind(), dir, {.threads = 1}),
+                        Catch::Contains("out: is in use by another reluid process"));
+    REQUIRE(read(dir / kTrialsFile) == before);
+    REQUIRE(read(dir / kRunFile) == run_before);
+  }
+  run_sweep(config, synthetic_kind(), dir, {.threads = 1});
+  REQUIRE(read(dir / kTrialsFile) == expected_trials(config, synthetic_kind()));
 }
