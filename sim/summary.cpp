@@ -8,6 +8,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "sim/certificate.hpp"
 #include "theory/binomial.hpp"
 
 namespace reluid::sim {
@@ -57,7 +58,14 @@ std::string summary_csv(const std::vector<Cell>& cells, const TrialRows& rows) {
 
   // Split every row once; group by cell (rows are keyed by (cell, trial), so already in order).
   std::map<std::uint64_t, std::vector<std::pair<RowKey, std::vector<std::string>>>> by_cell;
+  // The certificate classes are always all reported (a rate of 0 included), so that summaries
+  // of different sweeps, cells or shards have the same columns; unknown classes are added.
   std::set<std::string> classes;
+  if (certificate >= 0) {
+    for (const auto c : {Certificate::recovered, Certificate::optimizer_failure,
+                         Certificate::estimator_failure, Certificate::uncertified})
+      classes.insert(std::string(to_string(c)));
+  }
   for (const auto& [key, line] : rows.lines) {
     auto fields = split_fields(line);
     if (certificate >= 0) classes.insert(fields[static_cast<std::size_t>(certificate)]);

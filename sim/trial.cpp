@@ -123,18 +123,46 @@ TrialOutcome run_l1_trial(const Cell& cell, const L1TrialOptions& options,
                             data.X, data.y, cell.sigma, out.fit.best.target, options.certificate);
   out.risk = input_law_risk(out.fit.best.fit.net, out.truth,
                             parse_input_kind(cell.input) == InputKind::toeplitz ? cell.rho : 0.0);
+  out.risk_emp =
+      arma::mean(arma::square(theory::predict(out.fit.best.fit.net, data.X) - data.f_clean));
+  out.lemma3_held = out.risk_emp >= 0.5 * out.risk;
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }
 
 const std::vector<std::string>& l1_trial_columns() {
-  static const std::vector<std::string> columns{
-      "certificate",   "success",      "D1",         "D2",          "sign_recovered",
-      "error_eq7",     "risk",         "tp",         "fp",          "fn",
-      "exact_support", "l1_fit",       "l1_truth",   "loss",        "loss_truth",
-      "target",        "slack",        "feasible",   "lambda",      "k_plus",
-      "k_plus_true",   "solves",       "iterations", "inner_stop",  "constraint_stop",
-      "stationarity",  "recovery_tol", "tau",        "mu_achieved", "seconds"};
+  static const std::vector<std::string> columns{"certificate",
+                                                "success",
+                                                "D1",
+                                                "D2",
+                                                "sign_recovered",
+                                                "error_eq7",
+                                                "risk",
+                                                "risk_emp",
+                                                "lemma3_held",
+                                                "tp",
+                                                "fp",
+                                                "fn",
+                                                "exact_support",
+                                                "l1_fit",
+                                                "l1_truth",
+                                                "loss",
+                                                "loss_truth",
+                                                "target",
+                                                "slack",
+                                                "feasible",
+                                                "lambda",
+                                                "k_plus",
+                                                "k_plus_true",
+                                                "solves",
+                                                "iterations",
+                                                "inner_stop",
+                                                "constraint_stop",
+                                                "stationarity",
+                                                "recovery_tol",
+                                                "tau",
+                                                "mu_achieved",
+                                                "seconds"};
   return columns;
 }
 
@@ -154,6 +182,8 @@ std::vector<std::string> l1_trial_fields(const TrialOutcome& o) {
           flag(m.sign_recovered),
           format_number(m.eq7_error),
           format_number(o.risk),
+          format_number(o.risk_emp),
+          flag(o.lemma3_held),
           std::to_string(m.true_positives),
           std::to_string(m.false_positives),
           std::to_string(m.false_negatives),

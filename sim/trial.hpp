@@ -40,6 +40,12 @@ struct TrialOutcome {
   /// Exact excess test error E[(f̂(x) − f*(x))²] over the trial's input law (theory/risk.hpp):
   /// for Toeplitz inputs x = Lz with Σ = LLᵀ, so both networks are mapped W ↦ LᵀW first.
   double risk = 0;
+  /// Its empirical counterpart on the training inputs, Δ_n = (1/n) Σ_i (f̂(x_i) − f*(x_i))²
+  /// (noiseless responses; the paper's proof compares the two through its Lemma 3).
+  double risk_emp = 0;
+  /// Lemma 3's lower isometry at the fit, as reluid reads it: Δ_n ≥ ½·R(f̂, f*). Also true
+  /// when both are 0. See README "Checking the theorem".
+  bool lemma3_held = false;
   double seconds = 0;
 };
 

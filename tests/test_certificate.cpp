@@ -180,3 +180,29 @@ TEST_CASE("l1 trial: the risk column is the exact test error under the trial's i
   REQUIRE(out.risk > 0.0);
   REQUIRE(std::abs(out.risk - arma::mean(diff2)) <= 5.0 * std_err);
 }
+
+TEST_CASE("l1 trial: risk_emp is the fit's squared distance on the trial's own inputs",
+          "[certificate][trial]") {
+  // Δ_n recomputed from a fresh draw of the trial's data stream (same seeds, hence the same
+  // inputs), by an explicit loop over samples and neurons rather than theory::predict.
+  const sim::Cell cell = noiseless_cell(60, 0.0);
+  const auto out = sim::run_l1_trial(cell, {.random_starts = 1}, 9, 0);
+  auto drng = sim::make_engine(9, cell.id, 0, sim::Stream::data);
+  const auto data = sim::make_data(out.truth, {.n = 60}, drng);
+  const auto& net = out.fit.best.fit.net;
+  double sum = 0;
+  for (arma::uword i = 0; i < data.X.n_rows; ++i) {
+    double f = 0;
+    for (arma::uword j = 0; j < net.r(); ++j) {
+      double z = net.b(j);
+      for (arma::uword k = 0; k < net.p(); ++k) z += data.X(i, k) * net.W(k, j);
+      f += net.a(j) * std::max(z, 0.0);
+    }
+    sum += (f - data.f_clean(i)) * (f - data.f_clean(i));
+  }
+  const double expected = sum / static_cast<double>(data.X.n_rows);
+  CAPTURE(out.risk_emp, expected, out.risk);
+  REQUIRE(out.risk_emp > 0.0);
+  REQUIRE(out.risk_emp == Approx(expected).epsilon(1e-12));
+  REQUIRE(out.lemma3_held == (out.risk_emp >= 0.5 * out.risk));
+}
