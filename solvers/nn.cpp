@@ -1,0 +1,362 @@
+// The §3.4 ReLU-network selector: Adam + prox, the validation grid with warm starts, NnMethod.
+#include "solvers/nn.hpp"
+
+#include <algorithm>
+#include <boost/random/uniform_int_distribution.hpp>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <numeric>
+#include <string>
+
+#include "solvers/lasso.hpp"
+#include "solvers/penalized.hpp"
+#include "theory/check.hpp"
+
+namespace reluid::solvers {
+
+std::string_view to_string(NnOptimizer optimizer) {
+  switch (optimizer) {
+    case NnOptimizer::prox:
+      return "prox";
+    case NnOptimizer::adam:
+      return "adam";
+  }
+  return "unknown";
+}
+
+NnOptimizer parse_nn_optimizer(std::string_view name, std::string_view where) {
+  if (name == "prox") return NnOptimizer::prox;
+  if (name == "adam") return NnOptimizer::adam;
+  theory::fail(where, "must be prox or adam (got \"" + std::string(name) + "\")");
+}
+
+namespace {
+
+constexpr std::string_view kAdamWhere = "fit_adam_prox";
+constexpr std::string_view kNnWhere = "nn";
+
+/// Loss (1/m) Σ (f − y)² of the rows of X and its gradient; Z, e, G are work space.
+double batch_gradient(const arma::mat& X, const arma::vec& y, const arma::vec& a,
+                      const arma::mat& W, const arma::vec& b, arma::mat& gW, arma::vec& gb) {
+  arma::mat Z = X * W;
+  Z.each_row() += b.t();
+  const arma::vec e = arma::clamp(Z, 0.0, arma::datum::inf) * a - y;
+  const double m = static_cast<double>(X.n_rows);
+  arma::mat G = (2.0 / m) * (e * a.t());
+  G %= arma::conv_to<arma::mat>::from(Z > 0.0);
+  gW = X.t() * G;
+  gb = arma::sum(G, 0).t();
+  return arma::dot(e, e) / m;
+}
+
+/// Balanced signs: +1 for the first ⌈r/2⌉ neurons, −1 for the rest.
+arma::vec balanced_signs(arma::uword r) {
+  arma::vec a(r);
+  for (arma::uword j = 0; j < r; ++j) a(j) = j < (r + 1) / 2 ? 1.0 : -1.0;
+  return a;
+}
+
+/// Uniformly random permutation of 0..n−1 by Fisher–Yates through the explicit engine.
+std::vector<arma::uword> permutation(arma::uword n, theory::Engine& rng) {
+  std::vector<arma::uword> perm(n);
+  std::iota(perm.begin(), perm.end(), arma::uword{0});
+  for (arma::uword i = n; i > 1; --i) {
+    boost::random::uniform_int_distribution<arma::uword> pick(0, i - 1);
+    std::swap(perm[i - 1], perm[pick(rng)]);
+  }
+  return perm;
+}
+
+/// One point of a λ path: index of λ, index of the epochs checkpoint (0 for prox), the network,
+/// and iterations used (prox) or the checkpoint's epochs (Adam).
+using PathVisitor =
+    std::function<void(std::size_t l, std::size_t k, const theory::Network&, std::size_t count)>;
+
+/// Runs the λ path λ_0 > λ_1 > ... > λ_last from `start`, each λ warm-started at the previous
+/// solution; Adam runs max(epochs) epochs per λ except `last_epochs` at λ_last when non-zero.
+void run_path(const arma::mat& X, const arma::vec& y, const theory::Network& start,
+              const NnOptions& o, const std::vector<double>& lambdas,
+              const std::vector<std::size_t>& epochs, double lr, std::size_t last,
+              std::size_t last_epochs, theory::Engine& rng, const PathVisitor& visit) {
+  theory::Network current = start;
+  if (o.optimizer == NnOptimizer::prox) {
+    const double L = lipschitz_bound(X, start.r());
+    for (std::size_t l = 0; l <= last; ++l) {
+      const PenalizedResult fit = fit_penalized(
+          X, y, current,
+          {.lambda = lambdas[l], .max_iter = o.max_iter, .rel_tol = o.rel_tol, .lipschitz = L},
+          rng);
+      current = fit.net;
+      visit(l, 0, current, fit.iterations);
+    }
+    return;
+  }
+  for (std::size_t l = 0; l <= last; ++l) {
+    const std::size_t run = (l == last && last_epochs > 0) ? last_epochs : epochs.back();
+    AdamProxOptions ao{.lambda = lambdas[l],
+                       .learning_rate = lr,
+                       .epochs = run,
+                       .batch_size = o.batch_size,
+                       .checkpoints = {}};
+    for (std::size_t e : epochs)
+      if (e <= run) ao.checkpoints.push_back(e);
+    const AdamProxResult fit = fit_adam_prox(X, y, current, ao, rng);
+    current = fit.net;
+    for (std::size_t k = 0; k < ao.checkpoints.size(); ++k)
+      visit(l, k, fit.snapshots[k], ao.checkpoints[k]);
+  }
+}
+
+}  // namespace
+
+AdamProxResult fit_adam_prox(const arma::mat& X, const arma::vec& y, const theory::Network& start,
+                             const AdamProxOptions& o, theory::Engine& rng) {
+  validate_data(X, y, kAdamWhere);
+  theory::validate(start, std::string(kAdamWhere) + ": start");
+  theory::require(start.p() == X.n_cols, kAdamWhere,
+                  "start network must have p = " + std::to_string(X.n_cols) + " rows in W",
+                  start.p());
+  theory::require(std::isfinite(o.lambda) && o.lambda >= 0.0, kAdamWhere,
+                  "lambda must be finite and >= 0", o.lambda);
+  theory::require(std::isfinite(o.learning_rate) && o.learning_rate > 0.0, kAdamWhere,
+                  "learning_rate must be finite and > 0", o.learning_rate);
+  theory::require(o.epochs >= 1, kAdamWhere, "epochs must be >= 1", o.epochs);
+  theory::require(o.beta1 >= 0.0 && o.beta1 < 1.0, kAdamWhere, "beta1 must be in [0, 1)", o.beta1);
+  theory::require(o.beta2 >= 0.0 && o.beta2 < 1.0, kAdamWhere, "beta2 must be in [0, 1)", o.beta2);
+  theory::require(o.epsilon > 0.0, kAdamWhere, "epsilon must be > 0", o.epsilon);
+  for (std::size_t e : o.checkpoints)
+    theory::require(e >= 1 && e <= o.epochs, kAdamWhere,
+                    "checkpoints must be in [1, epochs = " + std::to_string(o.epochs) + "]", e);
+
+  const arma::uword n = X.n_rows;
+  const arma::uword batch = (o.batch_size == 0 || o.batch_size >= n) ? n : o.batch_size;
+  const double lambda = o.lambda;
+  const LeastSquaresLoss full{X, y, start.a};
+  AdamProxResult res;
+  res.net = start;
+  res.snapshots.resize(o.checkpoints.size());
+  res.trace.set_size(o.epochs + 1);
+  res.trace(0) = full.evaluate(start.W, start.b) + lambda * theory::l1_norm(start.W);
+
+  arma::mat W = start.W, mW(arma::size(W), arma::fill::zeros), vW(arma::size(W), arma::fill::zeros);
+  arma::vec b = start.b, mb(b.n_elem, arma::fill::zeros), vb(b.n_elem, arma::fill::zeros);
+  arma::mat gW;
+  arma::vec gb;
+  double pow1 = 1.0, pow2 = 1.0;  // β1^t, β2^t
+  res.stop = StopReason::max_iter;
+  for (std::size_t epoch = 1; epoch <= o.epochs; ++epoch) {
+    std::vector<arma::uword> order;
+    if (batch < n) order = permutation(n, rng);
+    for (arma::uword s = 0; s < n; s += batch) {
+      if (batch == n) {
+        batch_gradient(X, y, start.a, W, b, gW, gb);
+      } else {
+        const arma::uword m = std::min(batch, n - s);
+        const arma::uvec rows(std::vector<arma::uword>(order.begin() + static_cast<long>(s),
+                                                       order.begin() + static_cast<long>(s + m)));
+        batch_gradient(X.rows(rows), y.elem(rows), start.a, W, b, gW, gb);
+      }
+      pow1 *= o.beta1;
+      pow2 *= o.beta2;
+      mW = o.beta1 * mW + (1.0 - o.beta1) * gW;
+      vW = o.beta2 * vW + (1.0 - o.beta2) * arma::square(gW);
+      mb = o.beta1 * mb + (1.0 - o.beta1) * gb;
+      vb = o.beta2 * vb + (1.0 - o.beta2) * arma::square(gb);
+      const arma::mat scaleW = o.learning_rate / (arma::sqrt(vW / (1.0 - pow2)) + o.epsilon);
+      const arma::mat V = W - scaleW % mW / (1.0 - pow1);
+      const arma::mat thr = lambda * scaleW;
+      W = arma::sign(V) % arma::clamp(arma::abs(V) - thr, 0.0, arma::datum::inf);
+      b -= o.learning_rate * (mb / (1.0 - pow1)) / (arma::sqrt(vb / (1.0 - pow2)) + o.epsilon);
+    }
+    const double F = full.evaluate(W, b) + lambda * theory::l1_norm(W);
+    if (!std::isfinite(F) || !W.is_finite() || !b.is_finite()) {
+      res.stop = StopReason::diverged;
+      res.trace = res.trace.head(epoch);
+      break;
+    }
+    res.trace(epoch) = F;
+    res.net.W = W;
+    res.net.b = b;
+    for (std::size_t k = 0; k < o.checkpoints.size(); ++k)
+      if (o.checkpoints[k] == epoch) res.snapshots[k] = res.net;
+  }
+  // After divergence the snapshots not reached keep the last finite network.
+  for (std::size_t k = 0; k < o.checkpoints.size(); ++k)
+    if (res.snapshots[k].W.n_elem == 0) res.snapshots[k] = res.net;
+  res.loss = full.evaluate(res.net.W, res.net.b);
+  res.l1 = theory::l1_norm(res.net.W);
+  res.objective = res.loss + lambda * res.l1;
+  return res;
+}
+
+NnOptions NnOptions::paper_grid(NnOptimizer optimizer) {
+  NnOptions o;
+  o.optimizer = optimizer;
+  o.lambdas = {0.1, 0.05, 0.01, 0.005};
+  o.widths = {20, 50, 100};
+  o.learning_rates = {0.05, 0.01, 0.005};
+  o.epochs = {200, 500, 1000};
+  o.rule = LambdaRule::min;
+  return o;
+}
+
+void validate(const NnOptions& o, std::string_view where) {
+  const std::string w(where);
+  theory::require(!o.lambdas.empty(), w, "lambdas must not be empty");
+  for (double l : o.lambdas)
+    theory::require(std::isfinite(l) && l > 0.0, w, "lambdas must be finite and > 0", l);
+  theory::require(!o.widths.empty(), w, "widths must not be empty");
+  for (arma::uword r : o.widths) theory::require(r >= 2, w, "widths must be >= 2", r);
+  if (o.optimizer == NnOptimizer::adam) {
+    theory::require(!o.learning_rates.empty(), w, "learning_rates must not be empty");
+    for (double lr : o.learning_rates)
+      theory::require(std::isfinite(lr) && lr > 0.0, w, "learning_rates must be finite and > 0",
+                      lr);
+    theory::require(!o.epochs.empty(), w, "epochs must not be empty");
+    for (std::size_t e : o.epochs) theory::require(e >= 1, w, "epochs must be >= 1", e);
+  }
+  theory::require(o.max_iter >= 1, w, "max_iter must be >= 1", o.max_iter);
+  theory::require(std::isfinite(o.rel_tol) && o.rel_tol >= 0.0, w, "rel_tol must be >= 0",
+                  o.rel_tol);
+  theory::require(o.validation_fraction > 0.0 && o.validation_fraction <= 0.5, w,
+                  "validation_fraction must be in (0, 0.5]", o.validation_fraction);
+  theory::require(std::isfinite(o.init_scale) && o.init_scale > 0.0, w,
+                  "init_scale must be finite and > 0", o.init_scale);
+}
+
+arma::vec NnFit::predict(const arma::mat& X) const {
+  theory::require(X.n_cols == p_, "nn: predict",
+                  "X must have p = " + std::to_string(p_) + " columns", X.n_cols);
+  arma::mat Xs = X.cols(columns_);
+  Xs.each_row() -= mean_.cols(columns_);
+  Xs.each_row() /= sd_.cols(columns_);
+  return y_mean_ + y_sd_ * theory::predict(net_, Xs);
+}
+
+arma::vec NnFit::importances() const {
+  arma::vec v(p_, arma::fill::zeros);
+  v.elem(columns_) = theory::row_norms(net_.W);
+  return v;
+}
+
+NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& o, theory::Engine& rng) {
+  validate(o, kNnWhere);
+  require_data(X, y, kNnWhere, 10);
+  NnFit out;
+  out.p_ = X.n_cols;
+  const Standardized st = standardize(X);
+  out.mean_ = st.mean;
+  out.sd_ = st.sd;
+  out.columns_ = arma::find(st.sd > 0.0);
+  theory::require(out.columns_.n_elem >= 1, kNnWhere, "X must have a non-constant column, p",
+                  X.n_cols);
+  const arma::mat Xs = st.Xs.cols(out.columns_);
+  out.y_mean_ = arma::mean(y);
+  const double y_sd = std::sqrt(arma::mean(arma::square(y - out.y_mean_)));
+  out.y_sd_ = o.scale_response && y_sd > 1e-12 * (std::abs(out.y_mean_) + 1e-300) ? y_sd : 1.0;
+  const arma::vec ys = (y - out.y_mean_) / out.y_sd_;
+
+  // Validation split.
+  const arma::uword n = X.n_rows, q = Xs.n_cols;
+  const auto n_val = static_cast<arma::uword>(std::ceil(o.validation_fraction * double(n)));
+  const std::vector<arma::uword> perm = permutation(n, rng);
+  arma::uvec val(std::vector<arma::uword>(perm.begin(), perm.begin() + static_cast<long>(n_val)));
+  arma::uvec tr(std::vector<arma::uword>(perm.begin() + static_cast<long>(n_val), perm.end()));
+  val = arma::sort(val);
+  tr = arma::sort(tr);
+  const arma::mat Xt = Xs.rows(tr), Xv = Xs.rows(val);
+  const arma::vec yt = ys.elem(tr), yv = ys.elem(val);
+
+  std::vector<double> lambdas = o.lambdas;
+  std::sort(lambdas.begin(), lambdas.end(), std::greater<>());
+  std::vector<std::size_t> epochs = o.epochs;
+  std::sort(epochs.begin(), epochs.end());
+  const std::vector<double> lrs =
+      o.optimizer == NnOptimizer::adam ? o.learning_rates : std::vector<double>{0.0};
+
+  // Every candidate with where it came from, so the chosen one can be refitted.
+  struct Origin {
+    std::size_t l = 0, k = 0, start = 0;
+    theory::Network net;
+  };
+  std::vector<Origin> origins;
+  std::vector<theory::Network> starts;
+  for (arma::uword r : o.widths) {
+    theory::Network start;
+    start.W = theory::standard_normal(q, r, rng) * (o.init_scale / std::sqrt(double(q * r)));
+    start.b.zeros(r);
+    start.a = balanced_signs(r);
+    starts.push_back(start);
+    for (double lr : lrs) {
+      run_path(Xt, yt, start, o, lambdas, epochs, lr, lambdas.size() - 1, 0, rng,
+               [&](std::size_t l, std::size_t k, const theory::Network& net, std::size_t count) {
+                 const arma::uvec rows = theory::support(net.W);
+                 const arma::vec sq = arma::square(theory::predict(net, Xv) - yv);
+                 const double m = arma::mean(sq);
+                 out.candidates_.push_back(
+                     {.lambda = lambdas[l],
+                      .width = r,
+                      .learning_rate = lr,
+                      .epochs = count,
+                      .validation_mse = std::isfinite(m) ? m : arma::datum::inf,
+                      .validation_std_err = std::isfinite(m)
+                                                ? arma::stddev(sq, 1) / std::sqrt(double(sq.n_elem))
+                                                : arma::datum::inf,
+                      .support = rows.n_elem});
+                 origins.push_back({l, k, starts.size() - 1, net});
+               });
+    }
+  }
+  // The minimiser of the validation MSE (first in grid order on ties), then for one_se the
+  // largest λ within one standard error of it (smallest MSE among those).
+  std::size_t best = 0;
+  for (std::size_t c = 1; c < out.candidates_.size(); ++c)
+    if (out.candidates_[c].validation_mse < out.candidates_[best].validation_mse) best = c;
+  theory::require(std::isfinite(out.candidates_[best].validation_mse), kNnWhere,
+                  "every candidate diverged (validation MSE not finite), candidates",
+                  out.candidates_.size());
+  if (o.rule == LambdaRule::one_se) {
+    const double bound =
+        out.candidates_[best].validation_mse + out.candidates_[best].validation_std_err;
+    std::size_t pick = best;
+    for (std::size_t c = 0; c < out.candidates_.size(); ++c) {
+      const NnCandidate& cc = out.candidates_[c];
+      const NnCandidate& cp = out.candidates_[pick];
+      if (cc.validation_mse <= bound &&
+          (cc.lambda > cp.lambda ||
+           (cc.lambda == cp.lambda && cc.validation_mse < cp.validation_mse)))
+        pick = c;
+    }
+    best = pick;
+  }
+  out.chosen_ = best;
+  const NnCandidate& c = out.candidates_[best];
+  const Origin& origin = origins[best];
+  if (o.refit) {
+    const std::size_t last_epochs = o.optimizer == NnOptimizer::adam ? epochs[origin.k] : 0;
+    run_path(Xs, ys, starts[origin.start], o, lambdas, epochs, c.learning_rate, origin.l,
+             last_epochs, rng,
+             [&](std::size_t l, std::size_t, const theory::Network& net, std::size_t) {
+               if (l == origin.l) out.net_ = net;
+             });
+    const LeastSquaresLoss f{Xs, ys, out.net_.a};
+    out.objective_ = f.evaluate(out.net_.W, out.net_.b) + c.lambda * theory::l1_norm(out.net_.W);
+  } else {
+    out.net_ = origin.net;
+    const LeastSquaresLoss f{Xt, yt, out.net_.a};
+    out.objective_ = f.evaluate(out.net_.W, out.net_.b) + c.lambda * theory::l1_norm(out.net_.W);
+  }
+  return out;
+}
+
+NnMethod::NnMethod(NnOptions options) : options_(std::move(options)) {
+  validate(options_, kNnWhere);
+}
+
+std::unique_ptr<Fitted> NnMethod::fit(const arma::mat& X, const arma::vec& y,
+                                      theory::Engine& rng) const {
+  return std::make_unique<NnFit>(fit_nn(X, y, options_, rng));
+}
+
+}  // namespace reluid::solvers

@@ -1,0 +1,27 @@
+#include "solvers/registry.hpp"
+
+#include "solvers/lasso.hpp"
+#include "solvers/nn.hpp"
+#include "solvers/omp.hpp"
+#include "solvers/xgb.hpp"
+#include "theory/check.hpp"
+
+namespace reluid::solvers {
+
+const std::vector<std::string>& method_names() {
+  static const std::vector<std::string> names{"nn", "lasso", "omp", "rf", "gb"};
+  return names;
+}
+
+std::unique_ptr<Method> make_method(std::string_view name, std::string_view where) {
+  if (name == "nn") return std::make_unique<NnMethod>();
+  if (name == "lasso") return std::make_unique<LassoMethod>();
+  if (name == "omp") return std::make_unique<OmpMethod>();
+  if (name == "rf") return std::make_unique<ForestMethod>();
+  if (name == "gb") return std::make_unique<BoostingMethod>();
+  std::string known;
+  for (const auto& n : method_names()) known += (known.empty() ? "" : ", ") + n;
+  theory::fail(where, "unknown method \"" + std::string(name) + "\" (known: " + known + ")");
+}
+
+}  // namespace reluid::solvers

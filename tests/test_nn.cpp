@@ -1,0 +1,321 @@
+// Tests of the §3.4 ReLU-network selector (solvers/nn.hpp): Adam + prox, KKT conditions of the
+// chosen fit, importances, selection on the paper's nn data set.
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include "sim/paper_data.hpp"
+#include "sim/seed.hpp"
+#include "solvers/gmm_split.hpp"
+#include "solvers/nn.hpp"
+#include "solvers/penalized.hpp"
+#include "solvers/registry.hpp"
+#include "support.hpp"
+
+using namespace reluid;
+
+namespace {
+
+/// Independent standardisation: mean 0, sd 1 with divisor n.
+arma::mat standardized(const arma::mat& X) {
+  arma::mat Z = X.each_row() - arma::mean(X, 0);
+  Z.each_row() /= arma::sqrt(arma::mean(arma::square(Z), 0));
+  return Z;
+}
+
+arma::vec standardized(const arma::vec& y) {
+  const arma::vec c = y - arma::mean(y);
+  return c / std::sqrt(arma::mean(arma::square(c)));
+}
+
+/// A small regression problem: y = f*(x) + noise with a 3-variable ReLU network on p inputs.
+struct Problem {
+  arma::mat X;
+  arma::vec y;
+};
+Problem small_problem(arma::uword n, arma::uword p, double sigma, std::uint64_t seed) {
+  auto rng = sim::make_engine(seed, 0, 0, sim::Stream::data);
+  theory::Network truth;
+  truth.W.zeros(p, 4);
+  truth.W.rows(0, 2) = theory::standard_normal(3, 4, rng);
+  truth.b = theory::uniform(4, 1, 0.0, 1.0, rng);
+  truth.a = {1.0, 1.0, -1.0, -1.0};
+  Problem pr;
+  pr.X = theory::standard_normal(n, p, rng) * 2.0 + 1.0;  // not standardised on purpose
+  pr.y = theory::predict(truth, (pr.X - 1.0) / 2.0) + sigma * theory::standard_normal(n, 1, rng);
+  return pr;
+}
+
+}  // namespace
+
+TEST_CASE("fit_adam_prox: the penalized objective decreases from the start", "[nn]") {
+  const Problem pr = small_problem(200, 8, 0.1, 1);
+  const arma::mat X = standardized(pr.X);
+  const arma::vec y = standardized(pr.y);
+  auto rng = sim::make_engine(2, 0, 0, sim::Stream::solver);
+  theory::Network start = test::random_network(8, 6, rng);
+  start.W *= 0.3;
+  start.a = {1, 1, 1, -1, -1, -1};
+  const arma::uword batch = GENERATE(arma::uword{0}, arma::uword{32});
+  CAPTURE(batch);
+  const solvers::AdamProxResult res = solvers::fit_adam_prox(X, y, start,
+                                                             {.lambda = 0.01,
+                                                              .learning_rate = 0.01,
+                                                              .epochs = 300,
+                                                              .batch_size = batch,
+                                                              .checkpoints = {100, 300}},
+                                                             rng);
+  REQUIRE(res.stop == solvers::StopReason::max_iter);
+  REQUIRE(res.trace.n_elem == 301);
+  const solvers::LeastSquaresLoss loss{X, y, start.a};
+  const double f0 = loss.evaluate(start.W, start.b) + 0.01 * theory::l1_norm(start.W);
+  REQUIRE(res.trace(0) == Approx(f0).epsilon(1e-12));
+  REQUIRE(res.objective ==
+          Approx(loss.evaluate(res.net.W, res.net.b) + 0.01 * theory::l1_norm(res.net.W))
+              .epsilon(1e-12));
+  REQUIRE(res.objective < 0.5 * f0);
+  // Full batch: non-increasing over windows of 20 epochs (Adam is not monotone step by step);
+  // mini-batches add noise of their own, so only the overall decrease is checked for them.
+  for (arma::uword e = 20; batch == 0 && e < res.trace.n_elem; e += 20) {
+    CAPTURE(e);
+    REQUIRE(res.trace(e) <= res.trace(e - 20) + 1e-9);
+  }
+  REQUIRE(res.snapshots.size() == 2);
+  REQUIRE(arma::approx_equal(res.snapshots[1].W, res.net.W, "absdiff", 0.0));
+}
+
+TEST_CASE("fit_adam_prox: a full-batch fixed point satisfies the KKT conditions", "[nn]") {
+  // The prox step in Adam's metric makes fixed points stationary for eq. (10); after many small
+  // steps the iterate is close to one, so the subgradient conditions hold loosely.
+  const Problem pr = small_problem(150, 5, 0.0, 3);
+  const arma::mat X = standardized(pr.X);
+  const arma::vec y = standardized(pr.y);
+  auto rng = sim::make_engine(4, 0, 0, sim::Stream::solver);
+  theory::Network start = test::random_network(5, 4, rng);
+  start.a = {1, 1, -1, -1};
+  const double lambda = 0.05;
+  const solvers::AdamProxResult res = solvers::fit_adam_prox(
+      X, y, start, {.lambda = lambda, .learning_rate = 0.002, .epochs = 6000}, rng);
+  arma::mat gW;
+  arma::vec gb;
+  const solvers::LeastSquaresLoss loss{X, y, start.a};
+  loss.gradient(res.net.W, res.net.b, gW, gb);
+  const double tol = 0.1 * lambda;
+  for (arma::uword k = 0; k < gW.n_elem; ++k) {
+    CAPTURE(k, res.net.W(k), gW(k));
+    const double w = res.net.W(k);
+    if (w != 0.0)
+      REQUIRE(std::abs(gW(k) + lambda * (w > 0 ? 1.0 : -1.0)) <= tol);
+    else
+      REQUIRE(std::abs(gW(k)) <= lambda + tol);
+  }
+  REQUIRE(arma::abs(gb).max() <= tol);
+}
+
+TEST_CASE("fit_nn (prox): the chosen fit satisfies the KKT conditions of eq. (10)", "[nn]") {
+  const Problem pr = small_problem(200, 10, 0.2, 5);
+  auto rng = sim::make_engine(6, 0, 0, sim::Stream::solver);
+  solvers::NnOptions o;
+  o.lambdas = {0.05, 0.02};
+  o.widths = {6};
+  o.max_iter = 20000;
+  o.rel_tol = 1e-10;
+  const solvers::NnFit fit = solvers::fit_nn(pr.X, pr.y, o, rng);
+  // The final fit is the refit on all rows of the standardised data.
+  const arma::mat X = standardized(pr.X);
+  const arma::vec y = standardized(pr.y);
+  const double lambda = fit.chosen().lambda;
+  const theory::Network& net = fit.net();
+  REQUIRE(net.W.n_rows == 10);
+  arma::mat gW;
+  arma::vec gb;
+  const solvers::LeastSquaresLoss loss{X, y, net.a};
+  const double L = loss.gradient(net.W, net.b, gW, gb);
+  REQUIRE(fit.objective() == Approx(L + lambda * theory::l1_norm(net.W)).epsilon(1e-9));
+  // fit_penalized stops ("stalled") where backtracking cannot pass a ReLU kink, so the
+  // subgradient conditions hold approximately: measured worst violation 0.067 λ on this instance
+  // (a re-run from the returned point with rel_tol 1e-12 stalls at once). Bound 0.1 λ.
+  const double tol = 0.1 * lambda;
+  double worst = 0.0;
+  for (arma::uword k = 0; k < gW.n_elem; ++k) {
+    const double w = net.W(k);
+    worst = std::max(worst, w != 0.0 ? std::abs(gW(k) + lambda * (w > 0 ? 1.0 : -1.0))
+                                     : std::max(std::abs(gW(k)) - lambda, 0.0));
+  }
+  CAPTURE(worst, lambda);
+  REQUIRE(worst <= tol);
+  REQUIRE(arma::abs(gb).max() <= tol);
+  // Importances are the row norms of Ŵ, and the 3 true variables stand out.
+  const arma::vec imp = fit.importances();
+  REQUIRE(arma::approx_equal(imp, theory::row_norms(net.W), "absdiff", 0.0));
+  REQUIRE(imp.head(3).min() > imp.tail(7).max());
+}
+
+TEST_CASE("fit_nn: a constant column gets importance 0 and predictions use the raw scale", "[nn]") {
+  Problem pr = small_problem(120, 6, 0.1, 7);
+  pr.X.col(4).fill(3.5);
+  pr.y = 10.0 + 4.0 * pr.y;
+  auto rng = sim::make_engine(8, 0, 0, sim::Stream::solver);
+  const solvers::NnOptimizer opt = GENERATE(solvers::NnOptimizer::prox, solvers::NnOptimizer::adam);
+  CAPTURE(solvers::to_string(opt));
+  solvers::NnOptions o;
+  o.optimizer = opt;
+  o.lambdas = {0.01};
+  o.widths = {6};
+  o.epochs = {300};
+  const solvers::NnFit fit = solvers::fit_nn(pr.X, pr.y, o, rng);
+  const arma::vec imp = fit.importances();
+  REQUIRE(imp.n_elem == 6);
+  REQUIRE(imp(4) == 0.0);
+  REQUIRE(fit.columns().n_elem == 5);
+  // Predictions on the original scale explain most of the variance of y.
+  const arma::vec f = fit.predict(pr.X);
+  const double r2 = 1.0 - arma::mean(arma::square(pr.y - f)) / arma::var(pr.y, 1);
+  CAPTURE(r2);
+  REQUIRE(r2 > 0.8);
+  REQUIRE(std::abs(arma::mean(f) - arma::mean(pr.y)) < 0.1 * arma::stddev(pr.y));
+}
+
+TEST_CASE("fit_nn: importances are invariant to affine changes of y when y is scaled", "[nn]") {
+  const Problem pr = small_problem(120, 6, 0.2, 13);
+  solvers::NnOptions o;
+  o.widths = {6};
+  auto rng1 = sim::make_engine(14, 0, 0, sim::Stream::solver);
+  auto rng2 = sim::make_engine(14, 0, 0, sim::Stream::solver);
+  const solvers::NnFit f1 = solvers::fit_nn(pr.X, pr.y, o, rng1);
+  const solvers::NnFit f2 = solvers::fit_nn(pr.X, 3.0 * pr.y - 7.0, o, rng2);
+  REQUIRE(arma::approx_equal(f1.importances(), f2.importances(), "absdiff", 1e-8));
+  REQUIRE(arma::approx_equal(3.0 * f1.predict(pr.X) - 7.0, f2.predict(pr.X), "absdiff", 1e-6));
+  // Without scaling, λ acts on the response's own scale: a 3× response is penalised less.
+  o.scale_response = false;
+  auto rng3 = sim::make_engine(14, 0, 0, sim::Stream::solver);
+  const solvers::NnFit f3 = solvers::fit_nn(pr.X, 3.0 * pr.y - 7.0, o, rng3);
+  REQUIRE(arma::accu(f3.importances()) > 1.5 * arma::accu(f1.importances()));
+}
+
+TEST_CASE("fit_nn: the grid records every candidate; min and one_se rules pick as documented",
+          "[nn]") {
+  const Problem pr = small_problem(100, 5, 0.3, 9);
+  auto rng = sim::make_engine(10, 0, 0, sim::Stream::solver);
+  solvers::NnOptions o = solvers::NnOptions::paper_grid(solvers::NnOptimizer::adam);
+  o.widths = {4, 6};
+  o.learning_rates = {0.05, 0.01};
+  o.epochs = {20, 50};
+  o.refit = false;
+  o.rule = solvers::LambdaRule::min;
+  const solvers::NnFit fit = solvers::fit_nn(pr.X, pr.y, o, rng);
+  REQUIRE(fit.candidates().size() == 4 * 2 * 2 * 2);
+  double smallest = arma::datum::inf;
+  for (const auto& c : fit.candidates()) smallest = std::min(smallest, c.validation_mse);
+  REQUIRE(fit.chosen().validation_mse == smallest);
+  REQUIRE(fit.net().W.n_cols == fit.chosen().width);
+  REQUIRE(fit.chosen().support == theory::support(fit.net().W).n_elem);  // refit = false
+
+  // one_se: the largest λ within one standard error of the minimum, checked on the same grid.
+  o.rule = solvers::LambdaRule::one_se;
+  auto rng2 = sim::make_engine(10, 0, 0, sim::Stream::solver);
+  const solvers::NnFit fit2 = solvers::fit_nn(pr.X, pr.y, o, rng2);
+  REQUIRE(fit2.candidates().size() == fit.candidates().size());
+  const solvers::NnCandidate* m = &fit2.candidates().front();
+  for (const auto& c : fit2.candidates())
+    if (c.validation_mse < m->validation_mse) m = &c;
+  const double bound = m->validation_mse + m->validation_std_err;
+  double largest = 0.0;
+  for (const auto& c : fit2.candidates())
+    if (c.validation_mse <= bound) largest = std::max(largest, c.lambda);
+  REQUIRE(fit2.chosen().lambda == largest);
+  REQUIRE(fit2.chosen().validation_mse <= bound);
+  REQUIRE(m->validation_std_err > 0.0);
+}
+
+TEST_CASE("nn: bad options and data are rejected with the field named", "[nn]") {
+  auto rng = sim::make_engine(11, 0, 0, sim::Stream::solver);
+  const Problem pr = small_problem(50, 4, 0.1, 12);
+  solvers::NnOptions o;
+  o.lambdas = {0.1, -1.0};
+  REQUIRE_THROWS_WITH(solvers::fit_nn(pr.X, pr.y, o, rng),
+                      Catch::Contains("lambdas must be finite and > 0 (got -1)"));
+  o = {};
+  o.widths = {1};
+  REQUIRE_THROWS_AS(solvers::NnMethod(o), std::invalid_argument);
+  o = {};
+  o.validation_fraction = 0.9;
+  REQUIRE_THROWS_WITH(solvers::fit_nn(pr.X, pr.y, o, rng), Catch::Contains("validation_fraction"));
+  REQUIRE_THROWS_WITH(solvers::fit_nn(pr.X.rows(0, 8), pr.y.head(9), {}, rng),
+                      Catch::Contains("at least 10 rows"));
+  arma::mat Xc = pr.X;
+  Xc.fill(1.0);
+  REQUIRE_THROWS_WITH(solvers::fit_nn(Xc, pr.y, {}, rng), Catch::Contains("non-constant"));
+  REQUIRE_THROWS_WITH(solvers::parse_nn_optimizer("sgd"), Catch::Contains("prox or adam"));
+  REQUIRE_THROWS_WITH(solvers::fit_adam_prox(pr.X, pr.y, test::random_network(4, 2, rng),
+                                             {.learning_rate = 0.0}, rng),
+                      Catch::Contains("learning_rate"));
+}
+
+TEST_CASE("registry: nn is the first method", "[nn]") {
+  REQUIRE(solvers::method_names().front() == "nn");
+  REQUIRE(solvers::make_method("nn")->name() == "nn");
+}
+
+TEST_CASE("nn: noiseless paper nn data, true variables selected, few false ones",
+          "[nn][slow][statistical]") {
+  // Fixed seeds, 8 replications of the paper's nn data at σ = 0 (paper NN: TP 10.0, FP 0.0,
+  // standard errors ≤ 0.3 over 100 replications). A single replication is not reliable (about
+  // half of them miss one weak true variable at the chosen λ), so the bound is on the mean:
+  // TP ≥ 9 and FP ≤ 1, about 3 standard errors of an 8-replication mean from the paper.
+  const solvers::NnMethod method;
+  double tp = 0, fp = 0;
+  const int reps = 8;
+  for (int t = 0; t < reps; ++t) {
+    const sim::PaperData d = sim::make_paper_data({.dataset = sim::PaperDataset::nn, .sigma = 0.0},
+                                                  99, 0, static_cast<unsigned>(t));
+    auto rng = sim::make_engine(99, 0, static_cast<unsigned>(t), sim::Stream::solver);
+    const auto fit = method.fit(d.train.X, d.train.y, rng);
+    const arma::uvec sel = solvers::select(fit->importances());
+    const auto hits = static_cast<double>(arma::uvec(arma::intersect(sel, d.support)).n_elem);
+    tp += hits / reps;
+    fp += (static_cast<double>(sel.n_elem) - hits) / reps;
+  }
+  CAPTURE(tp, fp);
+  REQUIRE(tp >= 9.0);
+  REQUIRE(fp <= 1.0);
+}
+
+// Quality and cost on the paper's nn data set (issue 6 target): hidden, run by hand with
+//   RELUID_NN_REPS=12 RELUID_NN_GRID=default|paper RELUID_NN_OPTIMIZER=prox|adam
+//   build-nn/reluid_tests "[.nn_quality]"
+// Prints mean TP / FP (with standard errors) and seconds per fit for each σ.
+TEST_CASE("nn: selection quality on the paper's nn data (report)", "[.nn_quality]") {
+  const auto env = [](const char* name, const char* fallback) {
+    const char* v = std::getenv(name);
+    return std::string(v ? v : fallback);
+  };
+  const int reps = std::stoi(env("RELUID_NN_REPS", "12"));
+  const solvers::NnOptimizer opt = solvers::parse_nn_optimizer(env("RELUID_NN_OPTIMIZER", "prox"));
+  solvers::NnOptions o;
+  if (env("RELUID_NN_GRID", "default") == "paper") o = solvers::NnOptions::paper_grid(opt);
+  o.optimizer = opt;
+  const solvers::NnMethod method(o);
+  for (double sigma : {0.0, 0.5, 1.0, 5.0}) {
+    arma::vec tp(reps), fp(reps), secs(reps);
+    for (int t = 0; t < reps; ++t) {
+      const sim::PaperData d = sim::make_paper_data(
+          {.dataset = sim::PaperDataset::nn, .sigma = sigma}, 99, 0, static_cast<unsigned>(t));
+      auto rng = sim::make_engine(99, 0, static_cast<unsigned>(t), sim::Stream::solver);
+      const auto t0 = std::chrono::steady_clock::now();
+      const auto fit = method.fit(d.train.X, d.train.y, rng);
+      secs(t) = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      const arma::uvec sel = solvers::select(fit->importances());
+      tp(t) = static_cast<double>(arma::uvec(arma::intersect(sel, d.support)).n_elem);
+      fp(t) = static_cast<double>(sel.n_elem) - tp(t);
+    }
+    std::cerr << "sigma " << sigma << ": TP " << arma::mean(tp) << " +- "
+              << arma::stddev(tp) / std::sqrt(double(reps)) << ", FP " << arma::mean(fp) << " +- "
+              << arma::stddev(fp) / std::sqrt(double(reps)) << ", seconds/fit " << arma::mean(secs)
+              << " (max " << secs.max() << ")\n";
+  }
+  SUCCEED();
+}
