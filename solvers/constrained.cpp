@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "solvers/screen.hpp"
 #include "solvers/spectral.hpp"
 #include "theory/check.hpp"
 
@@ -28,6 +29,8 @@ std::string_view to_string(StartKind kind) {
       return "spectral";
     case StartKind::random:
       return "random";
+    case StartKind::screened:
+      return "screened";
   }
   return "unknown";
 }
@@ -188,18 +191,35 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
   theory::require(options.r >= 1, where, "r must be >= 1", options.r);
   theory::require(options.spectral_starts <= 1, where, "spectral_starts must be 0 or 1",
                   options.spectral_starts);
-  theory::require(options.spectral_starts + options.random_starts >= 1, where,
-                  "need at least one start per sign count, spectral_starts + random_starts",
-                  options.spectral_starts + options.random_starts);
+  theory::require(options.spectral_starts + options.random_starts + options.screened_starts >= 1,
+                  where,
+                  "need at least one start per sign count, spectral_starts + random_starts + "
+                  "screened_starts",
+                  options.spectral_starts + options.random_starts + options.screened_starts);
   const arma::uword p = X.n_cols, r = options.r;
   const bool spectral = options.spectral_starts == 1 && r <= p;
   SteinSpectrum spectrum;
   if (spectral) spectrum = stein_spectrum(X, y);
 
+  auto random_start = [&](arma::uword dim, const arma::vec& a) {
+    theory::Network start;
+    start.W = theory::standard_normal(dim, r, rng);
+    for (arma::uword j = 0; j < r; ++j) start.W.col(j) /= arma::norm(start.W.col(j));
+    start.b = theory::uniform(r, 1, -0.5, 0.5, rng);
+    start.a = a;
+    return start;
+  };
+  // The better of two constrained fits: feasible first, then smaller ‖W‖₁, then smaller loss.
+  auto better = [](const ConstrainedResult& c, const ConstrainedResult& best) {
+    return (c.feasible && (!best.feasible || c.fit.l1 < best.fit.l1 ||
+                           (c.fit.l1 == best.fit.l1 && c.fit.loss < best.fit.loss))) ||
+           (!c.feasible && !best.feasible && c.fit.loss < best.fit.loss);
+  };
+
   L1FitResult result;
   bool have = false;
-  auto run = [&](const theory::Network& start, arma::uword k, StartKind kind, std::size_t index) {
-    ConstrainedResult c = fit_constrained(X, y, start, options.constrained, rng);
+  auto record = [&](ConstrainedResult c, arma::uword k, StartKind kind, std::size_t index,
+                    std::size_t extra_solves, std::size_t extra_iterations) {
     StartRecord rec{.k = k,
                     .kind = kind,
                     .index = index,
@@ -211,32 +231,70 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
                     .feasible = c.feasible,
                     .stop = c.stop,
                     .inner_stop = c.fit.stop,
-                    .solves = c.solves,
-                    .iterations = c.total_iterations};
+                    .solves = c.solves + extra_solves,
+                    .iterations = c.total_iterations + extra_iterations};
     result.starts.push_back(rec);
-    const bool better =
-        !have ||
-        (c.feasible && (!result.best.feasible || c.fit.l1 < result.best.fit.l1 ||
-                        (c.fit.l1 == result.best.fit.l1 && c.fit.loss < result.best.fit.loss))) ||
-        (!c.feasible && !result.best.feasible && c.fit.loss < result.best.fit.loss);
-    if (better) {
+    if (!have || better(c, result.best)) {
       result.best = std::move(c);
       result.k = k;
       result.best_start = result.starts.size() - 1;
       have = true;
     }
   };
+  auto run = [&](const theory::Network& start, arma::uword k, StartKind kind, std::size_t index) {
+    record(fit_constrained(X, y, start, options.constrained, rng), k, kind, index, 0, 0);
+  };
 
   for (arma::uword k = 0; k <= r; ++k) {
     const arma::vec a = sign_pattern(r, k);
     if (spectral) run(spectral_start(spectrum, r, k), k, StartKind::spectral, 0);
     for (std::size_t i = 0; i < options.random_starts; ++i) {
-      theory::Network start;
-      start.W = theory::standard_normal(p, r, rng);
-      for (arma::uword j = 0; j < r; ++j) start.W.col(j) /= arma::norm(start.W.col(j));
-      start.b = theory::uniform(r, 1, -0.5, 0.5, rng);
-      start.a = a;
-      run(start, k, StartKind::random, i);
+      run(random_start(p, a), k, StartKind::random, i);
+    }
+  }
+
+  if (options.screened_starts > 0) {
+    const arma::uword m = std::min(
+        p, options.screen_size > 0 ? options.screen_size : default_screen_size(X.n_rows, p, r));
+    const arma::uvec keep = screen_top(screen_scores(X, y), m);
+    const arma::mat Xs = X.cols(keep);
+    const bool spectral_s = options.spectral_starts == 1 && r <= m;
+    SteinSpectrum spectrum_s;
+    if (spectral_s) spectrum_s = stein_spectrum(Xs, y);
+    const double n = static_cast<double>(X.n_rows);
+    double lambda_lin = arma::abs(X.t() * (y - arma::mean(y))).max() * 2.0 / n;
+    if (!(lambda_lin > 0.0)) lambda_lin = 1.0;
+    for (arma::uword k = 0; k <= r; ++k) {
+      const arma::vec a = sign_pattern(r, k);
+      ConstrainedResult best_s;
+      bool have_s = false;
+      std::size_t solves = 0, iterations = 0;
+      auto run_s = [&](const theory::Network& start) {
+        ConstrainedResult c = fit_constrained(Xs, y, start, options.constrained, rng);
+        solves += c.solves;
+        iterations += c.total_iterations;
+        if (!have_s || better(c, best_s)) {
+          best_s = std::move(c);
+          have_s = true;
+        }
+      };
+      if (spectral_s) run_s(spectral_start(spectrum_s, r, k));
+      for (std::size_t i = 0; i < options.screened_starts; ++i) run_s(random_start(m, a));
+      if (m == p) {
+        // Screening kept every input: keep[i] permutes the rows.
+        const std::size_t own_solves = best_s.solves, own_iterations = best_s.total_iterations;
+        best_s.fit.net.W.rows(keep) = arma::mat(best_s.fit.net.W);
+        record(std::move(best_s), k, StartKind::screened, 0, solves - own_solves,
+               iterations - own_iterations);
+        continue;
+      }
+      theory::Network start = best_s.fit.net;
+      start.W.zeros(p, r);
+      start.W.rows(keep) = best_s.fit.net.W;
+      ConstrainedOptions full = options.constrained;
+      full.lambda_start = std::clamp(best_s.fit.lambda / lambda_lin, 1e-300, 1e300);
+      record(fit_constrained(X, y, start, full, rng), k, StartKind::screened, 0, solves,
+             iterations);
     }
   }
   return result;

@@ -1,7 +1,8 @@
 // Outer solver of issue 3: the constrained ℓ1 fit (paper eq. 4)
 //   min ‖W‖₁  s.t.  (1/n) Σ_i (y_i − Σ_j a_j relu(w_jᵀx_i + b_j))² ≤ σ²,  a ∈ {±1}^r,
 // by a λ search over the penalized problem (eq. 10) and an enumeration of the sign count k with
-// several starts per k (spectral and random).
+// several starts per k (spectral, random, and screened: a fit restricted to a few screened inputs,
+// embedded in R^p).
 #pragma once
 
 #include <armadillo>
@@ -70,7 +71,11 @@ ConstrainedResult fit_constrained(const arma::mat& X, const arma::vec& y,
                                   theory::Engine& rng);
 
 /// Kind of start in the multi-start search.
-enum class StartKind { spectral, random };
+///  spectral  spectral_start from the Stein matrix of all p inputs
+///  random    random columns, see fit_l1_constrained
+///  screened  the best fit of the problem restricted to the screened inputs (solvers/screen.hpp),
+///            zero rows elsewhere, refitted on all p inputs from its λ
+enum class StartKind { spectral, random, screened };
 std::string_view to_string(StartKind kind);
 
 /// Outcome of one start of fit_l1_constrained.
@@ -82,14 +87,23 @@ struct StartRecord {
   bool feasible = false;
   ConstraintStop stop = ConstraintStop::infeasible;
   StopReason inner_stop = StopReason::max_iter;
+  /// Penalized solves and inner iterations of this start; a screened start includes those of
+  /// its restricted fits (all its restricted starts), so the sums over starts are the whole cost.
   std::size_t solves = 0, iterations = 0;
 };
 
 /// Options of fit_l1_constrained.
 struct L1FitOptions {
-  arma::uword r = 3;                 ///< hidden neurons, ≥ 1
-  std::size_t spectral_starts = 1;   ///< 0 or 1 spectral start per k (spectral_start)
-  std::size_t random_starts = 2;     ///< random starts per k
+  arma::uword r = 3;                ///< hidden neurons, ≥ 1
+  std::size_t spectral_starts = 1;  ///< 0 or 1 spectral start per k (spectral_start)
+  std::size_t random_starts = 2;    ///< random starts per k
+  /// Random starts per k of the restricted problem behind the screened start (plus its spectral
+  /// start when spectral_starts = 1); 0 turns screened starts off. Default 3: with the screened
+  /// start the noiseless p = 100 sweep of issue 3 loses (almost) no trial to the optimizer.
+  std::size_t screened_starts = 3;
+  /// Inputs kept by the screen, m; 0 means default_screen_size(n, p, r) (solvers/screen.hpp),
+  /// i.e. min(p, max(20, 2r, ⌈n / (4 log p)⌉)). Clamped to p.
+  arma::uword screen_size = 0;
   ConstrainedOptions constrained{};  ///< σ and the λ search
 };
 
@@ -104,9 +118,16 @@ struct L1FitResult {
 /// The constrained fit of eq. (4). The signs are fixed up to a permutation by k, the number of
 /// +1 neurons; every k = 0..r is tried with the spectral start (if requested; needs r ≤ p) and
 /// `random_starts` random starts (columns N(0, I_p)/√p scaled to norm 1, b ~ U[−0.5, 0.5]),
-/// each through fit_constrained. Returns the feasible fit with the smallest ‖W‖₁ (ties: smaller
-/// loss); if none is feasible, the fit with the smallest loss. All randomness comes from rng
-/// (the caller passes sim::Stream::solver). Throws std::invalid_argument for σ < 0 or
+/// each through fit_constrained. Then, if screened_starts > 0, one screened start per k: the m
+/// inputs with the largest screen_scores are kept, the constrained problem on those m columns is
+/// solved for this k from its spectral start (if requested and r ≤ m) and `screened_starts`
+/// random starts (same law, in R^m), and its best fit, embedded with zero rows elsewhere, is
+/// refitted by fit_constrained on all p inputs with the continuation starting at the restricted
+/// fit's λ (if m = p the restricted fit is itself the answer of the start). The screened starts
+/// run after all the others, so those draw exactly what they would without them: adding them can
+/// only lower the ‖W‖₁ of the answer. Returns the feasible fit with the smallest ‖W‖₁ (ties:
+/// smaller loss); if none is feasible, the fit with the smallest loss. All randomness comes from
+/// rng (the caller passes sim::Stream::solver). Throws std::invalid_argument for σ < 0 or
 /// non-finite, r < 1, bad data (n < 2, NaN, n mismatch), and bad options.
 L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1FitOptions& options,
                                theory::Engine& rng);

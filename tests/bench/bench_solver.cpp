@@ -1,48 +1,83 @@
-// Solver benchmark (issue 3 targets): noiseless recovery rate and whole-fit time at p = 100,
-// n = 400, r = 3, s = 6, mu = 0.5, B = 2, |b| <= 1, balanced signs. Usage: reluid_bench [trials p
-// n].
+// Solver benchmark (issue 3 targets): certificate classes (recovered / optimizer_failure /
+// estimator_failure) and whole-fit time of fit_l1_constrained on noiseless instances, r = 3,
+// s = 6, mu = 0.5, B = 2, |b| <= 1, balanced signs.
+// Usage: reluid_bench                       inner-iteration cost, then p = 100, n = 100, 200, 400
+//                                           with 8 trials each (a few minutes on 2 cores)
+//        reluid_bench TRIALS P N [SCREENED] one cell; SCREENED = screened starts per k
+//                                           (L1FitOptions::screened_starts; 0 turns them off)
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <vector>
+
 #include "sim/blas.hpp"
+#include "sim/certificate.hpp"
 #include "sim/data.hpp"
 #include "sim/seed.hpp"
 #include "sim/truth.hpp"
 #include "solvers/constrained.hpp"
 #include "theory/distance.hpp"
+
 using namespace reluid;
+
 namespace reluid::bench {
 void iteration_cost();  // bench_iteration.cpp
 }
-int main(int argc, char** argv) {
-  reluid::sim::set_blas_threads(1);
-  reluid::bench::iteration_cost();
-  std::cout << "fit_l1_constrained, sigma = 0, r = 3, s = 6 (D2 < 0.1 = recovered)\n";
-  sim::set_blas_threads(1);
-  int trials = argc > 1 ? std::atoi(argv[1]) : 20;
-  int p = argc > 2 ? std::atoi(argv[2]) : 100, n = argc > 3 ? std::atoi(argv[3]) : 400;
-  int ok = 0;
-  double tsum = 0;
+
+namespace {
+
+/// Runs `trials` noiseless trials of one cell and prints one line per trial and a summary.
+void run_cell(int trials, int p, int n, std::size_t screened) {
+  std::cout << "fit_l1_constrained, p = " << p << ", n = " << n
+            << ", sigma = 0, r = 3, s = 6, screened_starts = " << screened << "\n";
+  int counts[4] = {0, 0, 0, 0};
+  std::vector<double> seconds;
   for (int t = 0; t < trials; ++t) {
     auto rt = sim::make_engine(2024, 0, t, sim::Stream::truth);
     auto rd = sim::make_engine(2024, 0, t, sim::Stream::data);
     auto rs = sim::make_engine(2024, 0, t, sim::Stream::solver);
-    auto truth =
+    const auto truth =
         sim::make_truth({.p = p, .r = 3, .s = 6, .B = 2.0, .bias_bound = 1.0, .mu = 0.5}, rt);
-    auto d = sim::make_data(truth, {.n = n, .sigma = 0.0}, rd);
-    auto t0 = std::chrono::steady_clock::now();
-    auto fit = solvers::fit_l1_constrained(d.X, d.y, {.r = 3}, rs);
-    double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    tsum += sec;
-    double d2 = theory::distance_d2(fit.best.fit.net, truth).value;
-    ok += d2 < 0.1;
-    std::size_t it = 0;
-    for (auto& s : fit.starts) it += s.iterations;
-    std::cout << t << " D2=" << d2 << " l1=" << fit.best.fit.l1
-              << " l1*=" << theory::l1_norm(truth.W) << " k=" << fit.k
-              << " feas=" << fit.best.feasible << " time=" << sec << "s iters=" << it << "\n";
+    const auto d = sim::make_data(truth, {.n = n, .sigma = 0.0}, rd);
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto fit =
+        solvers::fit_l1_constrained(d.X, d.y, {.r = 3, .screened_starts = screened}, rs);
+    const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    seconds.push_back(sec);
+    const auto metrics = theory::recovery_metrics(fit.best.fit.net, truth, 0.01);
+    const auto cert = sim::certify(fit.best.fit.net, fit.best.feasible, metrics, truth, d.X, d.y,
+                                   0.0, fit.best.target);
+    ++counts[static_cast<int>(cert.verdict)];
+    std::size_t iterations = 0;
+    for (const auto& s : fit.starts) iterations += s.iterations;
+    const auto& chosen = fit.starts[fit.best_start];
+    std::cout << "  " << t << " " << sim::to_string(cert.verdict) << " D2=" << metrics.D2.value
+              << " l1=" << fit.best.fit.l1 << " l1*=" << cert.l1_truth << " k=" << fit.k
+              << " start=" << solvers::to_string(chosen.kind) << " time=" << sec
+              << "s iters=" << iterations << "\n";
   }
-  if (trials > 0) {
-    std::cout << "recovered " << ok << "/" << trials << " mean time " << tsum / trials << " s\n";
+  if (trials <= 0) return;
+  std::sort(seconds.begin(), seconds.end());
+  double total = 0;
+  for (double s : seconds) total += s;
+  std::cout << "p=" << p << " n=" << n << " screened_starts=" << screened << ": recovered "
+            << counts[0] << "/" << trials << ", optimizer_failure " << counts[1] << "/" << trials
+            << ", estimator_failure " << counts[2] << "/" << trials << "; whole fit median "
+            << seconds[seconds.size() / 2] << " s, mean " << total / trials << " s\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  sim::set_blas_threads(1);
+  if (argc > 1) {
+    const int trials = std::atoi(argv[1]);
+    const int p = argc > 2 ? std::atoi(argv[2]) : 100, n = argc > 3 ? std::atoi(argv[3]) : 400;
+    const std::size_t screened = argc > 4 ? std::strtoul(argv[4], nullptr, 10) : 3;
+    run_cell(trials, p, n, screened);
+    return 0;
   }
+  bench::iteration_cost();
+  for (const int n : {100, 200, 400}) run_cell(8, 100, n, 3);
 }
