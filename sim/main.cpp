@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   reluid::sim::register_risk(app);
   reluid::sim::register_fit(app);
   reluid::sim::register_theory(app);
+  reluid::sim::register_reproduce(app);
+  reluid::sim::register_select(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
