@@ -104,7 +104,8 @@ void register_reproduce(CLI::App& app) {
   paper->add_option("--threads", args->threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1u, 4096u));
   paper->add_option("--datasets", args->flags.datasets,
-                    "Comma-separated subset of nn,linear,friedman (default: all)");
+                    "Comma-separated data sets of nn,linear,friedman (default: these three) and "
+                    "friedman_uniform (friedman with x ~ U[0,1]^50, not one of the paper's)");
   paper->add_option("--sigmas", args->flags.sigmas,
                     "Comma-separated noise levels for every data set (default: the paper's own "
                     "list per data set: nn and friedman 0,0.5,1,5; linear 0,1,3,5)");

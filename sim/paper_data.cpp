@@ -25,7 +25,9 @@ PaperDataset parse_paper_dataset(std::string_view name, std::string_view where) 
   if (name == "nn") return PaperDataset::nn;
   if (name == "linear") return PaperDataset::linear;
   if (name == "friedman") return PaperDataset::friedman;
-  theory::fail(where, "must be nn, linear or friedman (got \"" + std::string(name) + "\")");
+  if (name == "friedman_uniform") return PaperDataset::friedman_uniform;
+  theory::fail(where, "must be nn, linear, friedman or friedman_uniform (got \"" +
+                          std::string(name) + "\")");
 }
 
 std::string to_string(PaperDataset d) {
@@ -36,6 +38,8 @@ std::string to_string(PaperDataset d) {
       return "linear";
     case PaperDataset::friedman:
       return "friedman";
+    case PaperDataset::friedman_uniform:
+      return "friedman_uniform";
   }
   return "unknown";
 }
@@ -47,6 +51,7 @@ PaperSetting paper_setting(PaperDataset d) {
     case PaperDataset::linear:
       return {8, 60, 200, {0.0, 1.0, 3.0, 5.0}, arma::uvec{0, 1, 4}};
     case PaperDataset::friedman:
+    case PaperDataset::friedman_uniform:
       return {50, 500, 2000, {0.0, 0.5, 1.0, 5.0}, arma::regspace<arma::uvec>(0, 4)};
   }
   theory::fail("paper_setting", "unknown data set");
@@ -65,11 +70,13 @@ PaperSample linear_sample(arma::uword n, double sigma, theory::Engine& rng) {
   return s;
 }
 
-PaperSample friedman_sample(arma::uword n, double sigma, theory::Engine& rng, arma::uword p) {
+PaperSample friedman_sample(arma::uword n, double sigma, theory::Engine& rng, arma::uword p,
+                            FriedmanInput input) {
   require_sigma(sigma, "friedman_sample");
   theory::require(p >= 5, "friedman_sample", "p must be at least 5", p);
   PaperSample s;
-  s.X = theory::standard_normal(n, p, rng);
+  s.X = input == FriedmanInput::uniform ? theory::uniform(n, p, 0.0, 1.0, rng)
+                                        : theory::standard_normal(n, p, rng);
   const auto x = [&](int j) { return s.X.col(j - 1); };
   s.f = 10.0 * arma::sin(std::numbers::pi * x(1) % x(2)) + 20.0 * arma::square(x(3) - 0.5) +
         10.0 * x(4) + 5.0 * x(5);
@@ -107,6 +114,10 @@ PaperData make_paper_data(const PaperDataOptions& o, std::uint64_t master, std::
     case PaperDataset::friedman:
       out.train = friedman_sample(n_train, o.sigma, data_rng, setting.p);
       out.test = friedman_sample(n_test, o.sigma, test_rng, setting.p);
+      break;
+    case PaperDataset::friedman_uniform:
+      out.train = friedman_sample(n_train, o.sigma, data_rng, setting.p, FriedmanInput::uniform);
+      out.test = friedman_sample(n_test, o.sigma, test_rng, setting.p, FriedmanInput::uniform);
       break;
   }
   return out;

@@ -54,7 +54,8 @@ std::vector<std::string> reproduce_methods(const ReproduceConfig& config);
 std::uint64_t paper_cell_key(PaperDataset d, double sigma);
 
 /// The sweep of one (data set, method): a grid over σ only, with the data set's n (training
-/// size), p, s = |support|, its input law (linear: toeplitz, ρ = 0.5; else gaussian) and gaussian
+/// size), p, s = |support|, its input law (linear: toeplitz, ρ = 0.5; friedman_uniform: "uniform",
+/// a label for U[0, 1] that only reproductions write; else gaussian) and gaussian
 /// noise; r = 16 for nn (the paper's network), 1 otherwise (unused); mu, B, bias_bound keep their
 /// defaults (unused). method = the method's name, trials = reps, seed = the master seed.
 SweepConfig reproduce_sweep_config(const ReproduceConfig& config, PaperDataset d,
@@ -138,7 +139,8 @@ struct MetricStats {
 /// tables.csv: table, dataset, method, metric, sigma, ours_mean, ours_se, reps, paper,
 /// diff_in_se = |ours − paper| / se (blank where se is 0 or undefined, or a side is missing) —
 /// first one row per paper entry in its order (ours blank if not run), then the rows the paper
-/// lacks (methods, σ values, and the metric test_mse_noisy). Metrics: TP, FP (Tables 1, 3, 5),
+/// lacks (methods, σ values, the metric test_mse_noisy, and friedman_uniform, whose paper column
+/// holds the paper's friedman value). Metrics: TP, FP (Tables 1, 3, 5),
 /// test_mse, test_mse_noisy (Tables 2, 4, 6).
 struct ReproduceTables {
   std::string csv, md;

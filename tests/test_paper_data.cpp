@@ -65,9 +65,31 @@ TEST_CASE("friedman_sample: moments match closed forms", "[paper_data][statistic
   REQUIRE(z_mean(s.y % s.X.col(20), 0.0) < 4.5);  // noise feature
 }
 
+TEST_CASE("friedman_sample, uniform inputs: moments match closed forms",
+          "[paper_data][statistical]") {
+  auto rng = sim::make_engine(22, 1, 0, sim::Stream::data);
+  const sim::PaperSample s = sim::friedman_sample(20000, 1.0, rng, 50, sim::FriedmanInput::uniform);
+  REQUIRE(s.X.n_cols == 50);
+  REQUIRE(s.X.min() >= 0.0);
+  REQUIRE(s.X.max() <= 1.0);
+  // E sin(π x1 x2) = ∫₀¹ (1 − cos πx)/(πx) dx = Cin(π)/π, Cin(x) = Σ_k (−1)^{k+1} x^{2k}/(2k
+  // (2k)!); E 20 (x3 − ½)² = 20/12; E 10 x4 + 5 x5 = 7.5; Cov(y, x4) = 10/12, Cov(y, x5) = 5/12.
+  const double pi = std::numbers::pi;
+  double cin = 0, term = 1;  // term = π^{2k} / (2k)!
+  for (int k = 1; k <= 30; ++k) {
+    term *= pi * pi / ((2.0 * k - 1.0) * (2.0 * k));
+    cin += (k % 2 ? 1.0 : -1.0) * term / (2.0 * k);
+  }
+  REQUIRE(z_mean(s.f, 10.0 * cin / pi + 20.0 / 12.0 + 7.5) < 4.5);
+  REQUIRE(z_mean(s.y % (s.X.col(3) - 0.5), 10.0 / 12.0) < 4.5);
+  REQUIRE(z_mean(s.y % (s.X.col(4) - 0.5), 5.0 / 12.0) < 4.5);
+  REQUIRE(z_mean(s.y % (s.X.col(20) - 0.5), 0.0) < 4.5);  // noise feature
+  REQUIRE(z_variance(s.y - s.f, 1.0) < 4.5);
+}
+
 TEST_CASE("make_paper_data: paper sizes, independent streams, nn support", "[paper_data]") {
-  const auto d =
-      GENERATE(sim::PaperDataset::nn, sim::PaperDataset::linear, sim::PaperDataset::friedman);
+  const auto d = GENERATE(sim::PaperDataset::nn, sim::PaperDataset::linear,
+                          sim::PaperDataset::friedman, sim::PaperDataset::friedman_uniform);
   CAPTURE(sim::to_string(d));
   const sim::PaperSetting setting = sim::paper_setting(d);
   const sim::PaperData a = sim::make_paper_data({.dataset = d, .sigma = 1.0}, 7, 0, 3);

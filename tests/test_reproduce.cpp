@@ -317,7 +317,8 @@ TEST_CASE("reproduce: bad input is one line, exit 2, nothing created", "[reprodu
     std::string args, message;
   };
   const std::vector<Case> cases{
-      {" --datasets linear,cubic --methods omp --reps 1", "datasets: must be nn, linear or"},
+      {" --datasets linear,cubic --methods omp --reps 1",
+       "datasets: must be nn, linear, friedman or friedman_uniform (got \"cubic\")"},
       {" --datasets linear --methods omp,svm --reps 1", "methods: unknown method \"svm\""},
       {" --datasets linear --methods omp --sigmas 1,-0.5 --reps 1", "sigmas: must be >= 0"},
       {" --datasets linear --methods omp --sigmas 1,x --reps 1", "sigmas: not a number"},
@@ -346,4 +347,42 @@ TEST_CASE("reproduce: bad input is one line, exit 2, nothing created", "[reprodu
   CHECK(other.status == 2);
   CHECK(other.output.find("differs") != std::string::npos);
   CHECK(snapshot(dir) == before);
+}
+
+TEST_CASE("reproduce: friedman_uniform runs, resumes, and sits beside the paper's friedman",
+          "[reproduce]") {
+  const fs::path dir = scratch("friedman_uniform");
+  ReproduceConfig config;
+  config.datasets = {PaperDataset::friedman_uniform};
+  config.sigmas = std::vector<double>{1.0};
+  config.methods = {"omp"};
+  config.reps = 2;
+  const ReproduceReport first = run_reproduce(config, dir, {.threads = 1});
+  CHECK(first.trials_run == 2);
+  const auto t = columns_of(dir / "friedman_uniform_omp" / kTrialsFile);
+  CHECK(t.at("input") == std::vector<std::string>(2, "uniform"));
+  // The data are U[0, 1] inputs: rebuild trial 0 by hand.
+  const auto data =
+      make_paper_data({.dataset = PaperDataset::friedman_uniform, .sigma = 1.0}, config.seed,
+                      paper_cell_key(PaperDataset::friedman_uniform, 1.0), 0);
+  CHECK(data.train.X.min() >= 0.0);
+  auto rng = make_engine(config.seed, paper_cell_key(PaperDataset::friedman_uniform, 1.0), 0,
+                         Stream::solver);
+  const auto fit = solvers::make_method("omp")->fit(data.train.X, data.train.y, rng);
+  CHECK(t.at("test_mse")[0] ==
+        format_number(arma::mean(arma::square(fit->predict(data.test.X) - data.test.f))));
+  // tables.csv: its rows carry the paper's friedman value (OMP, σ = 1: TP 4.0, FP 0.09).
+  bool tp = false, fp = false;
+  for (const auto& line : lines_of(theory::read_text(dir / kTablesCsvFile))) {
+    const auto f = split_fields(line);
+    if (f[1] != "friedman_uniform") continue;
+    CHECK(f[0] == (f[3] == "TP" || f[3] == "FP" ? "5" : "6"));
+    if (f[3] == "TP") tp = f[8] == "4.0";
+    if (f[3] == "FP") fp = f[8] == "0.09";
+  }
+  CHECK(tp);
+  CHECK(fp);
+  CHECK(theory::read_text(dir / kTablesMdFile).find("U[0, 1]^50") != std::string::npos);
+  // A second run finds it finished (the identity with input "uniform" reads back).
+  CHECK(run_reproduce(config, dir, {.threads = 1}).nothing_to_do);
 }
