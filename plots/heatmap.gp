@@ -1,6 +1,13 @@
 # Phase diagram: empirical recovery rate over (n, log p) as a heat map, the per-p n50 estimates
 # with their 95% profile intervals, and the fitted scaling curve n50 = C (log p)^k.
+# One panel: rows whose column `panel` equals the variable panel (groups differing in anything
+# but n and p are drawn on separate diagrams); written to outdir/outname.{png,pdf}.
 load scripts.'/common.gp'
+if (!exists('panel')) panel = 'all'
+if (!exists('outname')) outname = 'heatmap'
+if (!exists('panel_title')) panel_title = ''
+in_panel(x) = (strcol('panel') eq panel) ? x : NaN
+if (panel_title ne '') set title panel_title noenhanced
 set logscale x
 set xlabel 'sample size {/DejaVu-Sans:Italic n} (samples)'
 set ylabel 'log {/DejaVu-Sans:Italic p}  ({/DejaVu-Sans:Italic p} = input dimension)'
@@ -26,16 +33,16 @@ if (has_k) {
 fit_title = has_k ? sprintf('n_{50} = %.3g (log p)^{%.2f}', C, k) : ''
 do for [fmt in 'png pdf'] {
   eval (fmt eq 'png' ? term_png : term_pdf)
-  set output outdir.'/heatmap.'.fmt
+  set output outdir.'/'.outname.'.'.fmt
   if (has_k) {
-    plot datadir.'/points.csv' using (column('n_values') >= 2 ? sqrt(column('n_lo')*column('n_hi')) : NaN):((column('logp_lo')+column('logp_hi'))/2):'n_lo':'n_hi':'logp_lo':'logp_hi':'p_hat' \
+    plot datadir.'/points.csv' using (column('n_values') >= 2 ? in_panel(sqrt(column('n_lo')*column('n_hi'))) : NaN):((column('logp_lo')+column('logp_hi'))/2):'n_lo':'n_hi':'logp_lo':'logp_hi':'p_hat' \
            with boxxyerror fs solid 1.0 noborder fc palette notitle, \
-         dir.'/transition.csv' using 'n50':(log(column('p'))):'n50_low':'n50_high' with xerrorbars lc rgb 'black' pt 7 ps 1.2 title 'n_{50} (95% CI)', \
+         dir.'/transition.csv' using (in_panel(column('n50'))):(log(column('p'))):'n50_low':'n50_high' with xerrorbars lc rgb 'black' pt 7 ps 1.2 title 'n_{50} (95% CI)', \
          $curve using 1:2 with lines lc rgb 'black' dt 2 title fit_title
   } else {
-    plot datadir.'/points.csv' using (column('n_values') >= 2 ? sqrt(column('n_lo')*column('n_hi')) : NaN):((column('logp_lo')+column('logp_hi'))/2):'n_lo':'n_hi':'logp_lo':'logp_hi':'p_hat' \
+    plot datadir.'/points.csv' using (column('n_values') >= 2 ? in_panel(sqrt(column('n_lo')*column('n_hi'))) : NaN):((column('logp_lo')+column('logp_hi'))/2):'n_lo':'n_hi':'logp_lo':'logp_hi':'p_hat' \
            with boxxyerror fs solid 1.0 noborder fc palette notitle, \
-         dir.'/transition.csv' using 'n50':(log(column('p'))):'n50_low':'n50_high' with xerrorbars lc rgb 'black' pt 7 ps 1.2 title 'n_{50} (95% CI)'
+         dir.'/transition.csv' using (in_panel(column('n50'))):(log(column('p'))):'n50_low':'n50_high' with xerrorbars lc rgb 'black' pt 7 ps 1.2 title 'n_{50} (95% CI)'
   }
   unset output
 }

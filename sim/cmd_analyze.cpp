@@ -10,6 +10,8 @@
 //   DIR/analysis/sigma_points.csv median eq. (7) error per σ
 //   DIR/analysis/mu.csv           per group of all parameters but μ: logistic fits on μ and on ω
 //   DIR/analysis/mu_points.csv    success per μ with Clopper–Pearson 95%
+//   DIR/analysis/theory.csv       per cell: R/D2² of the fits (eq. 15), Lemma 3 count (if the
+//                                 columns risk, D2 and lemma3_held are present)
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -21,6 +23,7 @@
 #include "sim/commands.hpp"
 #include "sim/results.hpp"
 #include "sim/seed.hpp"
+#include "sim/summary.hpp"
 #include "theory/binomial.hpp"
 #include "theory/check.hpp"
 #include "theory/io.hpp"
@@ -160,6 +163,29 @@ std::vector<std::string> labels(const Grouping& g) {
   return out;
 }
 
+/// Panel label of each key (a key of `names` columns) with column `drop` left out: the
+/// remaining columns whose value differs between the keys ("s=3;sigma=0"), or "all". Every group
+/// with the same panel shares one (n, log p) phase diagram, and one scaling fit.
+std::map<std::vector<std::string>, std::string, KeyLess> panel_labels(
+    const std::vector<std::vector<std::string>>& keys, const std::vector<std::string>& names,
+    std::size_t drop) {
+  std::map<std::vector<std::string>, std::string, KeyLess> out;
+  if (keys.empty()) return out;
+  std::vector<bool> varies(names.size(), false);
+  for (const auto& key : keys)
+    for (std::size_t j = 0; j < key.size(); ++j) varies[j] = varies[j] || key[j] != keys[0][j];
+  for (const auto& key : keys) {
+    std::string s;
+    for (std::size_t j = 0; j < key.size(); ++j) {
+      if (j == drop || !varies[j]) continue;
+      if (!s.empty()) s += ";";
+      s += names[j] + "=" + key[j];
+    }
+    out[key] = s.empty() ? "all" : s;
+  }
+  return out;
+}
+
 std::string num(double v) {
   return format_number(v);
 }
@@ -208,7 +234,7 @@ std::string short_num(double v, int digits = 3) {
 
 struct Analysis {
   std::ostringstream report;
-  std::string transition, points, curves, scaling, sigma, sigma_points, mu, mu_points;
+  std::string transition, points, curves, scaling, sigma, sigma_points, mu, mu_points, theory;
 };
 
 void analyze_n(const Table& t, const std::vector<std::string>& params, Analysis& a,
@@ -219,13 +245,16 @@ void analyze_n(const Table& t, const std::vector<std::string>& params, Analysis&
   a.transition = join_names(g.names) +
                  "label,n_values,trials,successes,status,n50_kind,n50,n50_low,n50_high,alpha,beta,"
                  "beta_low,beta_high,n10,n90,width_ratio,width_ratio_low,width_ratio_high,"
-                 "iterations,score_norm\n";
+                 "iterations,score_norm,panel\n";
   a.points =
       "group,label,p,n,trials,successes,p_hat,cp_low,cp_high,fit,band_low,band_high,"
-      "n_lo,n_hi,logp_lo,logp_hi,n_values\n";
+      "n_lo,n_hi,logp_lo,logp_hi,n_values,panel\n";
   a.curves = "group,label,p,n,fit,band_low,band_high\n";
   const auto p_pos =
       static_cast<std::size_t>(std::find(g.names.begin(), g.names.end(), "p") - g.names.begin());
+  std::vector<std::vector<std::string>> keys;
+  for (const auto& [key, rows] : g.groups) keys.push_back(key);
+  const auto panels = panel_labels(keys, g.names, p_pos);
   // Heat-map cells: each (n, log p) point spans half-way to its neighbours (in log n, log p).
   std::set<double> p_set;
   for (std::size_t i = 0; i < t.rows.size(); ++i) p_set.insert(t.number(i, t.column("p")));
@@ -256,7 +285,7 @@ void analyze_n(const Table& t, const std::vector<std::string>& params, Analysis&
                     num(L.beta_ci.low) + "," + num(L.beta_ci.high) + "," + num(f.n10) + "," +
                     num(f.n90) + "," + num(f.width_ratio) + "," + num(f.width_ratio_ci.low) + "," +
                     num(f.width_ratio_ci.high) + "," + std::to_string(L.iterations) + "," +
-                    num(L.score_norm) + "\n";
+                    num(L.score_norm) + "," + panels.at(key) + "\n";
     const bool ok = L.status == theory::LogisticStatus::converged;
     const std::string p_text = key[p_pos];
     const double p_value = std::stod(p_text);
@@ -276,7 +305,8 @@ void analyze_n(const Table& t, const std::vector<std::string>& params, Analysis&
                   num(p.trials) + "," + num(p.successes) + "," + num(p.successes / p.trials) + "," +
                   num(cp.lower) + "," + num(cp.upper) + "," + num(band.fit) + "," + num(band.low) +
                   "," + num(band.high) + "," + num(std::exp(ln_lo)) + "," + num(std::exp(ln_hi)) +
-                  "," + num(logp_lo) + "," + num(logp_hi) + "," + std::to_string(f.n_values) + "\n";
+                  "," + num(logp_lo) + "," + num(logp_hi) + "," + std::to_string(f.n_values) + "," +
+                  panels.at(key) + "\n";
     }
     if (ok) {
       const double lo = std::log(data.front().x), hi = std::log(data.back().x);
@@ -332,8 +362,18 @@ void analyze_scaling(const Table& t, const std::vector<std::string>& params,
   }
   std::vector<std::string> rest_names = no_n;
   rest_names.erase(rest_names.begin() + static_cast<std::ptrdiff_t>(p_pos));
+  // The same panel labels as analyze_n's (computed on the full keys, p left out).
+  std::vector<std::vector<std::string>> keys;
+  for (const auto& [key, fit] : fits) keys.push_back(key);
+  const auto key_panels = panel_labels(keys, no_n, p_pos);
+  std::map<std::vector<std::string>, std::string, KeyLess> panel_of;
+  for (const auto& [key, label] : key_panels) {
+    auto rest = key;
+    rest.erase(rest.begin() + static_cast<std::ptrdiff_t>(p_pos));
+    panel_of[rest] = label;
+  }
   a.scaling = join_names(rest_names) +
-              "p_values,p_used,k,k_se,k_low,k_high,C,chi2,scale,k1_in_ci,k4_in_ci,note\n";
+              "p_values,p_used,k,k_se,k_low,k_high,C,chi2,scale,k1_in_ci,k4_in_ci,note,panel\n";
   a.report << "Scaling n50 = C (log p)^k (weighted least squares on log log p; 95% normal "
               "interval, PDG scale factor):\n";
   (void)t;
@@ -356,8 +396,8 @@ void analyze_scaling(const Table& t, const std::vector<std::string>& params,
     std::string label;
     for (std::size_t j = 0; j < rest.size(); ++j) label += rest_names[j] + "=" + rest[j] + " ";
     if (std::set<double>(p.begin(), p.end()).size() < 2) {
-      a.scaling +=
-          prefix + "nan,nan,nan,nan,nan,nan,nan,,,fewer than 2 p with a bounded n50 interval\n";
+      a.scaling += prefix + "nan,nan,nan,nan,nan,nan,nan,,,fewer than 2 p with a bounded n50 " +
+                   "interval," + panel_of.at(rest) + "\n";
       a.report << "  " << label << ": k not estimable (" << p.size()
                << " p values with a bounded n50 interval, need 2)\n";
       continue;
@@ -367,7 +407,7 @@ void analyze_scaling(const Table& t, const std::vector<std::string>& params,
     a.scaling += prefix + num(fit.k) + "," + num(fit.k_se) + "," + num(fit.k_ci.low) + "," +
                  num(fit.k_ci.high) + "," + num(std::exp(fit.log_C)) + "," + num(fit.chi2) + "," +
                  num(fit.scale) + "," + (k1 ? "1" : "0") + "," + (k4 ? "1" : "0") + "," +
-                 (p.size() < 3 ? "only 2 p values" : "") + "\n";
+                 (p.size() < 3 ? "only 2 p values" : "") + "," + panel_of.at(rest) + "\n";
     a.report << "  " << label << ": k = " << short_num(fit.k) << " " << interval_text(fit.k_ci)
              << " from " << p.size() << " p values; linear LASSO k = 1 "
              << (k1 ? "inside" : "outside") << ", theorem's sufficient k = 4 "
@@ -489,6 +529,51 @@ void analyze_mu(const Table& t, const std::vector<std::string>& params, Analysis
   if (!header_done) a.mu.clear();
 }
 
+/// Eq. (15) and Lemma 3 on the fits of each cell (all parameters): R(f̂, f*)/D2² over the trials
+/// with D2 > 0 (every such ratio is an upper bound on ψ of that trial's truth, so their minimum
+/// is the most the proof's RIP-type constant can be on these fits), and how often Lemma 3's
+/// inequality held (column lemma3_held).
+void analyze_theory(const Table& t, const std::vector<std::string>& params, Analysis& a) {
+  const auto g = group_rows(t, params, {});
+  const auto names = labels(g);
+  const std::size_t risk_col = t.column("risk"), d2_col = t.column("D2");
+  const bool lemma = t.has("lemma3_held");
+  const std::size_t l_col = lemma ? t.column("lemma3_held") : 0;
+  a.theory = join_names(g.names) +
+             "label,trials,ratio_trials,ratio_min,ratio_q25,ratio_median,lemma3_trials,"
+             "lemma3_held\n";
+  a.report << "Eq. (15) on the fits: R(f, f*)/D2^2 over trials with D2 > 0 (min, quartile, "
+              "median; each is an upper bound on psi of its truth); Lemma 3 (risk_emp >= risk/2) "
+              "held in:\n";
+  std::size_t gi = 0;
+  for (const auto& [key, rows] : g.groups) {
+    const std::string& label = names[gi++];
+    std::vector<double> ratio;
+    std::size_t held = 0, lemma_trials = 0;
+    for (const auto i : rows) {
+      const double risk = t.number(i, risk_col), d2 = t.number(i, d2_col);
+      if (std::isfinite(risk) && std::isfinite(d2) && d2 > 0.0) ratio.push_back(risk / (d2 * d2));
+      if (lemma) {
+        ++lemma_trials;
+        held += t.number(i, l_col) != 0.0;
+      }
+    }
+    const auto q = [&](double x) { return ratio.empty() ? nan : quantile(ratio, x); };
+    a.theory += join_key(key) + label + "," + std::to_string(rows.size()) + "," +
+                std::to_string(ratio.size()) + "," + num(q(0.0)) + "," + num(q(0.25)) + "," +
+                num(q(0.5)) + "," + std::to_string(lemma_trials) + "," + std::to_string(held) +
+                "\n";
+    a.report << "  " << label << ": ";
+    if (ratio.empty())
+      a.report << "no trial with D2 > 0";
+    else
+      a.report << "R/D2^2 min " << short_num(q(0.0)) << ", q25 " << short_num(q(0.25))
+               << ", median " << short_num(q(0.5)) << " (" << ratio.size() << " trials)";
+    if (lemma) a.report << "; Lemma 3 held " << held << "/" << lemma_trials;
+    a.report << "\n";
+  }
+}
+
 void run_analyze(const std::string& dir_text) {
   const fs::path dir(dir_text);
   theory::require(fs::is_directory(dir), "DIR", "must be an existing directory", dir_text);
@@ -506,6 +591,7 @@ void run_analyze(const std::string& dir_text) {
   analyze_scaling(t, params, fits, a);
   if (t.has("sigma")) analyze_sigma(t, params, a);
   if (t.has("mu")) analyze_mu(t, params, a);
+  if (t.has("risk") && t.has("D2")) analyze_theory(t, params, a);
 
   fs::create_directories(dir / "analysis");
   theory::write_text_atomic(dir / "transition.csv", a.transition);
@@ -520,6 +606,7 @@ void run_analyze(const std::string& dir_text) {
     theory::write_text_atomic(dir / "analysis" / "mu.csv", a.mu);
     theory::write_text_atomic(dir / "analysis" / "mu_points.csv", a.mu_points);
   }
+  if (!a.theory.empty()) theory::write_text_atomic(dir / "analysis" / "theory.csv", a.theory);
   a.report << "Wrote " << (dir / "transition.csv").string() << " and "
            << (dir / "analysis").string() << "/*.csv\n";
   std::cout << a.report.str();

@@ -162,7 +162,43 @@ void run_plot(const std::string& dir_text, const std::string& scripts_option) {
     std::string script;
     std::map<std::string, std::string> vars;
   };
-  std::vector<Job> jobs = {{"recovery", {}}, {"heatmap", {}}};
+  std::vector<Job> jobs = {{"recovery", {}}};
+  // One phase diagram per panel (groups that differ in something other than n and p), with the
+  // panel's own scaling fit; a single panel keeps the name heatmap.
+  {
+    // Panels with a transition to draw: some group with 2 or more n values.
+    const auto point_panels = csv_column(data / "points.csv", "panel");
+    const auto n_values = csv_column(data / "points.csv", "n_values");
+    std::vector<std::string> panels;
+    for (std::size_t i = 0; i < point_panels.size(); ++i) {
+      const auto& w = point_panels[i];
+      if (n_values[i] != "0" && n_values[i] != "1" &&
+          std::find(panels.begin(), panels.end(), w) == panels.end())
+        panels.push_back(w);
+    }
+    std::vector<std::string> scaling_panels, scaling_k, scaling_C;
+    if (fs::exists(data / "scaling.csv")) {
+      scaling_panels = csv_column(data / "scaling.csv", "panel");
+      scaling_k = csv_column(data / "scaling.csv", "k");
+      scaling_C = csv_column(data / "scaling.csv", "C");
+    }
+    for (std::size_t i = 0; i < panels.size(); ++i) {
+      std::string pk = "NaN", pC = "NaN";
+      for (std::size_t j = 0; j < scaling_panels.size(); ++j) {
+        if (scaling_panels[j] == panels[i] && scaling_k[j] != "nan") {
+          pk = scaling_k[j];
+          pC = scaling_C[j];
+        }
+      }
+      const std::string name = panels.size() == 1 ? "heatmap" : "heatmap_" + std::to_string(i + 1);
+      jobs.push_back({"heatmap",
+                      {{"panel", sim::quoted(panels[i])},
+                       {"outname", sim::quoted(name)},
+                       {"k", pk},
+                       {"C", pC},
+                       {"panel_title", panels.size() == 1 ? std::string("''") : sim::quoted(panels[i])}}});
+    }
+  }
   if (k != "NaN") jobs.push_back({"collapse", {}});
   if (fs::exists(data / "sigma.csv")) {
     jobs.push_back({"sigma",
@@ -177,7 +213,8 @@ void run_plot(const std::string& dir_text, const std::string& scripts_option) {
   std::vector<fs::path> written;
   for (const auto& job : jobs) {
     std::string defs;
-    for (const auto& [name, value] : common) defs += name + "=" + value + "; ";
+    for (const auto& [name, value] : common)
+      if (job.vars.count(name) == 0) defs += name + "=" + value + "; ";
     for (const auto& [name, value] : job.vars) defs += name + "=" + value + "; ";
     const fs::path script = scripts / (job.script + ".gp");
     theory::require(fs::exists(script), "plot", "missing gnuplot script", script.string());
@@ -185,8 +222,12 @@ void run_plot(const std::string& dir_text, const std::string& scripts_option) {
       fs::remove_all(tmp);
       throw std::runtime_error("plot: gnuplot failed on " + script.string());
     }
+    const auto out_name = job.vars.find("outname");
+    const std::string base = out_name == job.vars.end()
+                                 ? job.script
+                                 : out_name->second.substr(1, out_name->second.size() - 2);
     for (const char* ext : {".png", ".pdf"}) {
-      const fs::path made = tmp / (job.script + ext);
+      const fs::path made = tmp / (base + ext);
       if (!fs::exists(made) || fs::file_size(made) == 0) {
         fs::remove_all(tmp);
         throw std::runtime_error("plot: " + script.string() + " did not write " +

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "sim/seed.hpp"
@@ -356,7 +357,7 @@ fs::path write_synthetic_sweep(const std::string& name) {
   fs::create_directories(dir);
   std::ostringstream csv;
   csv << "cell,trial,seed,n,p,s,r,sigma,mu,B,bias_bound,noise,input,rho,method,success,D2,"
-         "error_eq7,certificate,seconds,extra\n";
+         "error_eq7,certificate,seconds,risk,lemma3_held,extra\n";
   auto rng = sim::make_engine(99, 0, 0, sim::Stream::data);
   boost::random::normal_distribution<double> normal(0, 1);
   int cell = 0;
@@ -366,7 +367,8 @@ fs::path write_synthetic_sweep(const std::string& name) {
     for (int t = 0; t < trials; ++t) {
       csv << cell << "," << t << ",99," << n << "," << p << "," << s << ",3," << sigma << "," << mu
           << ",2,1,gaussian,gaussian,0,relu_l1," << int(coin(rng)) << ",0.5,"
-          << err_mean + 0.05 * normal(rng) << ",exact,0.01,x\n";
+          << err_mean + 0.05 * normal(rng) << ",exact,0.01," << 0.25 * (t % 4 + 1) << "," << t % 2
+          << ",x\n";  // D2 = 0.5: R/D2² cycles through 1, 2, 3, 4
     }
     ++cell;
   };
@@ -417,6 +419,22 @@ TEST_CASE("reluid analyze: end to end on a synthetic sweep", "[transition][cli]"
     }
   }
   REQUIRE(planted == 3);
+
+  // Eq. (15) ratios per cell: 40 trials = 10 each of R/D2² = 1, 2, 3, 4 (linear-interpolation
+  // quartile 1.75, median 2.5), Lemma 3 held in the 20 odd trials.
+  const auto theory_rows = read_csv(dir / "analysis" / "theory.csv");
+  int checked = 0;
+  for (const auto& row : theory_rows) {
+    if (row.at("trials") != "40") continue;
+    ++checked;
+    CHECK(row.at("ratio_trials") == "40");
+    CHECK(std::stod(row.at("ratio_min")) == Approx(1.0));
+    CHECK(std::stod(row.at("ratio_q25")) == Approx(1.75));
+    CHECK(std::stod(row.at("ratio_median")) == Approx(2.5));
+    CHECK(row.at("lemma3_held") == "20");
+  }
+  CHECK(checked == 18);  // s = 3: 3 p × 6 n
+  REQUIRE_THAT(report, Catch::Contains("Lemma 3 held 20/40"));
 
   const auto scaling = read_csv(dir / "analysis" / "scaling.csv");
   bool found = false;
@@ -471,7 +489,20 @@ TEST_CASE("reluid plot: writes non-empty PNG and PDF figures", "[transition][cli
   REQUIRE(run(bin + " analyze " + dir.string() + " > /dev/null") == 0);
   REQUIRE(run(bin + " plot " + dir.string() + " --scripts " + RELUID_SOURCE_DIR +
               "/plots > /dev/null") == 0);
-  for (const char* name : {"recovery", "heatmap", "collapse", "sigma", "mu"}) {
+  // Two phase diagrams: the panels (everything but n and p) with a transition, s = 3 (three p)
+  // and s = 6 (one p); the σ and μ groups have one n each and get none.
+  const auto points = read_csv(dir / "analysis" / "points.csv");
+  std::set<std::string> panels;
+  for (const auto& row : points) {
+    const std::string s = row.at("panel").substr(0, row.at("panel").find(';'));
+    CHECK(s == "s=" + row.at("label").substr(row.at("label").find("s=") + 2, 1));
+    if (row.at("n_values") != "1") panels.insert(row.at("panel"));
+  }
+  REQUIRE(panels.size() == 2);
+  const auto scaling = read_csv(dir / "analysis" / "scaling.csv");
+  for (const auto& row : scaling)
+    if (row.at("k") != "nan") CHECK(row.at("panel") == *panels.begin());  // s = 3 sorts first
+  for (const char* name : {"recovery", "heatmap_1", "heatmap_2", "collapse", "sigma", "mu"}) {
     for (const char* ext : {".png", ".pdf"}) {
       const fs::path f = dir / "plots" / (std::string(name) + ext);
       CAPTURE(f);
@@ -479,6 +510,6 @@ TEST_CASE("reluid plot: writes non-empty PNG and PDF figures", "[transition][cli
       REQUIRE(fs::file_size(f) > 1000);
     }
   }
-  REQUIRE(std::distance(fs::directory_iterator(dir / "plots"), {}) == 10);  // no temporaries left
+  REQUIRE(std::distance(fs::directory_iterator(dir / "plots"), {}) == 12);  // no temporaries left
   fs::remove_all(dir);
 }
