@@ -191,12 +191,13 @@ void run_plot(const std::string& dir_text, const std::string& scripts_option) {
         }
       }
       const std::string name = panels.size() == 1 ? "heatmap" : "heatmap_" + std::to_string(i + 1);
-      jobs.push_back({"heatmap",
-                      {{"panel", sim::quoted(panels[i])},
-                       {"outname", sim::quoted(name)},
-                       {"k", pk},
-                       {"C", pC},
-                       {"panel_title", panels.size() == 1 ? std::string("''") : sim::quoted(panels[i])}}});
+      jobs.push_back(
+          {"heatmap",
+           {{"panel", sim::quoted(panels[i])},
+            {"outname", sim::quoted(name)},
+            {"k", pk},
+            {"C", pC},
+            {"panel_title", panels.size() == 1 ? std::string("''") : sim::quoted(panels[i])}}});
     }
   }
   if (k != "NaN") jobs.push_back({"collapse", {}});

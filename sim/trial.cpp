@@ -64,6 +64,12 @@ L1TrialOptions l1_trial_options(const nlohmann::json& options) {
       o.random_starts = count_option(v, key, 1000);
     } else if (key == "spectral_starts") {
       o.spectral_starts = count_option(v, key, 1);
+    } else if (key == "screened_starts") {
+      o.screened_starts = count_option(v, key, 1000);
+    } else if (key == "screen_size") {
+      o.screen_size = count_option(v, key, 1000000);
+    } else if (key == "pruned_starts") {
+      o.pruned_starts = count_option(v, key, 1) == 1;
     } else if (key == "noiseless_tol") {
       o.noiseless_tol = number_option(v, key, 1e-16, 1e-1);
     } else if (key == "recovery_floor") {
@@ -80,9 +86,11 @@ L1TrialOptions l1_trial_options(const nlohmann::json& options) {
       theory::fail("options", "unknown key \"" + key + "\" for method l1");
     }
   }
-  theory::require(o.random_starts + o.spectral_starts >= 1, "options.random_starts",
-                  "at least one start per sign count is needed (random_starts + spectral_starts)",
-                  o.random_starts + o.spectral_starts);
+  theory::require(o.random_starts + o.spectral_starts + o.screened_starts >= 1,
+                  "options.random_starts",
+                  "at least one start per sign count is needed (random_starts + spectral_starts "
+                  "+ screened_starts)",
+                  o.random_starts + o.spectral_starts + o.screened_starts);
   return o;
 }
 
@@ -112,7 +120,10 @@ TrialOutcome run_l1_trial(const Cell& cell, const L1TrialOptions& options,
   auto solver_rng = make_engine(master_seed, cell.id, trial, Stream::solver);
   solvers::L1FitOptions fit_options{.r = cell.r,
                                     .spectral_starts = options.spectral_starts,
-                                    .random_starts = options.random_starts};
+                                    .random_starts = options.random_starts,
+                                    .screened_starts = options.screened_starts,
+                                    .screen_size = options.screen_size,
+                                    .pruned_starts = options.pruned_starts};
   fit_options.constrained.sigma = cell.sigma;
   fit_options.constrained.noiseless_tol = options.noiseless_tol;
   out.fit = solvers::fit_l1_constrained(data.X, data.y, fit_options, solver_rng);

@@ -18,8 +18,12 @@ namespace reluid::sim {
 /// Options of the "l1" method, read from a sweep's `options` table (keys as the member names;
 /// unknown keys are errors).
 struct L1TrialOptions {
-  std::size_t random_starts = 2;     ///< random starts per sign count k
-  std::size_t spectral_starts = 1;   ///< 0 or 1 spectral (Stein) start per k
+  std::size_t random_starts = 2;    ///< random starts per sign count k
+  std::size_t spectral_starts = 1;  ///< 0 or 1 spectral (Stein) start per k
+  /// Random starts per k of the screened start's restricted fit (solvers::L1FitOptions); 0 = off.
+  std::size_t screened_starts = solvers::L1FitOptions{}.screened_starts;
+  arma::uword screen_size = 0;  ///< inputs kept by the screen; 0 = solvers::default_screen_size
+  bool pruned_starts = solvers::L1FitOptions{}.pruned_starts;  ///< one pruned start per k
   double noiseless_tol = 1e-6;       ///< σ = 0 target loss, relative to Var(y)
   CertificateOptions certificate{};  ///< keys recovery_floor, recovery_per_sigma, l1_rel_tol
   /// Support threshold τ = tau_floor + tau_per_sigma·σ of Ŝ_τ (Corollary 1).

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "solvers/screen.hpp"
 #include "solvers/spectral.hpp"
@@ -31,6 +32,8 @@ std::string_view to_string(StartKind kind) {
       return "random";
     case StartKind::screened:
       return "screened";
+    case StartKind::pruned:
+      return "pruned";
   }
   return "unknown";
 }
@@ -218,6 +221,8 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
 
   L1FitResult result;
   bool have = false;
+  std::vector<ConstrainedResult> best_k(r + 1);  // the best fit of each sign count so far
+  std::vector<char> have_k(r + 1, 0);
   auto record = [&](ConstrainedResult c, arma::uword k, StartKind kind, std::size_t index,
                     std::size_t extra_solves, std::size_t extra_iterations) {
     StartRecord rec{.k = k,
@@ -234,6 +239,10 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
                     .solves = c.solves + extra_solves,
                     .iterations = c.total_iterations + extra_iterations};
     result.starts.push_back(rec);
+    if (!have_k[k] || better(c, best_k[k])) {
+      best_k[k] = c;
+      have_k[k] = 1;
+    }
     if (!have || better(c, result.best)) {
       result.best = std::move(c);
       result.k = k;
@@ -253,6 +262,26 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     }
   }
 
+  const double n = static_cast<double>(X.n_rows);
+  // λ_lin of a column subset: the scale that ConstrainedOptions::lambda_start is relative to.
+  const auto lambda_lin_of = [&](const arma::mat& Xc) {
+    const double l = arma::abs(Xc.t() * (y - arma::mean(y))).max() * 2.0 / n;
+    return l > 0.0 ? l : 1.0;
+  };
+  const double lambda_lin = lambda_lin_of(X);
+  // Refits on all p inputs a fit of the columns `keep`, embedded with zero rows elsewhere, with
+  // the continuation starting at its λ; records it as a start of `kind`.
+  const auto embed_and_refit = [&](const ConstrainedResult& sub, const arma::uvec& keep,
+                                   arma::uword k, StartKind kind, std::size_t solves,
+                                   std::size_t iterations) {
+    theory::Network start = sub.fit.net;
+    start.W.zeros(p, r);
+    start.W.rows(keep) = sub.fit.net.W;
+    ConstrainedOptions full = options.constrained;
+    full.lambda_start = std::clamp(sub.fit.lambda / lambda_lin, 1e-300, 1e300);
+    record(fit_constrained(X, y, start, full, rng), k, kind, 0, solves, iterations);
+  };
+
   if (options.screened_starts > 0) {
     const arma::uword m = std::min(
         p, options.screen_size > 0 ? options.screen_size : default_screen_size(X.n_rows, p, r));
@@ -261,9 +290,6 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     const bool spectral_s = options.spectral_starts == 1 && r <= m;
     SteinSpectrum spectrum_s;
     if (spectral_s) spectrum_s = stein_spectrum(Xs, y);
-    const double n = static_cast<double>(X.n_rows);
-    double lambda_lin = arma::abs(X.t() * (y - arma::mean(y))).max() * 2.0 / n;
-    if (!(lambda_lin > 0.0)) lambda_lin = 1.0;
     for (arma::uword k = 0; k <= r; ++k) {
       const arma::vec a = sign_pattern(r, k);
       ConstrainedResult best_s;
@@ -288,13 +314,46 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
                iterations - own_iterations);
         continue;
       }
-      theory::Network start = best_s.fit.net;
-      start.W.zeros(p, r);
-      start.W.rows(keep) = best_s.fit.net.W;
-      ConstrainedOptions full = options.constrained;
-      full.lambda_start = std::clamp(best_s.fit.lambda / lambda_lin, 1e-300, 1e300);
-      record(fit_constrained(X, y, start, full, rng), k, StartKind::screened, 0, solves,
-             iterations);
+      embed_and_refit(best_s, keep, k, StartKind::screened, solves, iterations);
+    }
+  }
+
+  if (options.pruned_starts) {
+    // Per sign count, prune the best fit so far to its largest rows: halve the number of
+    // non-zero rows m = ⌈nnz/2⌉, ⌈nnz/4⌉, … down to 2, refit each restricted problem from the
+    // pruned fit (continuation from its λ), and refit the best restricted fit on all p inputs.
+    for (arma::uword k = 0; k <= r; ++k) {
+      if (!have_k[k]) continue;
+      const ConstrainedResult parent = best_k[k];
+      const arma::vec norms = arma::sqrt(arma::sum(arma::square(parent.fit.net.W), 1));
+      const auto nnz = static_cast<arma::uword>(arma::accu(norms > 0.0));
+      ConstrainedResult best_p;
+      bool have_p = false;
+      arma::uvec best_keep;
+      std::size_t solves = 0, iterations = 0;
+      for (arma::uword m = (nnz + 1) / 2; m >= 2 && m < nnz; m = (m + 1) / 2) {
+        const arma::uvec keep = screen_top(norms, m);
+        const arma::mat Xs = X.cols(keep);
+        theory::Network start = parent.fit.net;
+        start.W = parent.fit.net.W.rows(keep);
+        ConstrainedOptions sub = options.constrained;
+        sub.lambda_start = std::clamp(parent.fit.lambda / lambda_lin_of(Xs), 1e-300, 1e300);
+        const auto try_fit = [&](const theory::Network& from, const ConstrainedOptions& o) {
+          ConstrainedResult c = fit_constrained(Xs, y, from, o, rng);
+          solves += c.solves;
+          iterations += c.total_iterations;
+          if (!have_p || better(c, best_p)) {
+            best_p = std::move(c);
+            best_keep = keep;
+            have_p = true;
+          }
+        };
+        try_fit(start, sub);
+        if (m == 2) break;
+      }
+      if (have_p && best_p.feasible) {
+        embed_and_refit(best_p, best_keep, k, StartKind::pruned, solves, iterations);
+      }
     }
   }
   return result;

@@ -1,6 +1,7 @@
 // Tests of the ℓ1 solvers: gradient, KKT conditions, λ search, recovery, input validation.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <map>
 
 #include "sim/csv.hpp"
 #include "sim/data.hpp"
@@ -224,8 +225,14 @@ TEST_CASE("fit_l1_constrained: recovers a small noiseless network", "[solver]") 
   const Instance inst = make_instance(20, 2, 4, 200, 0.0, 6);
   auto rng = sim::make_engine(5, 6, 0, sim::Stream::solver);
   const auto fit = solvers::fit_l1_constrained(inst.X, inst.y, {.r = 2}, rng);
-  // k = 0, 1, 2 × (1 spectral + 2 random + 1 screened)
-  REQUIRE(fit.starts.size() == 3 * 4);
+  // k = 0, 1, 2 × (1 spectral + 2 random, then at most 1 pruned; screened starts are off)
+  std::map<solvers::StartKind, int> kinds;
+  for (const auto& s : fit.starts) ++kinds[s.kind];
+  REQUIRE(kinds[solvers::StartKind::spectral] == 3);
+  REQUIRE(kinds[solvers::StartKind::random] == 6);
+  REQUIRE(kinds[solvers::StartKind::screened] == 0);
+  REQUIRE(kinds[solvers::StartKind::pruned] <= 3);
+  REQUIRE(fit.starts.size() == 9 + static_cast<std::size_t>(kinds[solvers::StartKind::pruned]));
   REQUIRE(fit.best.feasible);
   REQUIRE(fit.best.fit.loss <= 1e-6 * arma::var(inst.y, 1));
   const auto d2 = theory::distance_d2(fit.best.fit.net, inst.truth);
@@ -362,10 +369,14 @@ TEST_CASE("fit_l1_constrained: a screened start alone recovers when the screen h
   const arma::uvec keep = solvers::screen_top(solvers::screen_scores(inst.X, inst.y), 20);
   for (const arma::uword i : support) REQUIRE(arma::any(keep == i));
   auto rng = sim::make_engine(5, 11, 0, sim::Stream::solver);
-  const auto fit = solvers::fit_l1_constrained(
-      inst.X, inst.y,
-      {.r = 2, .spectral_starts = 0, .random_starts = 0, .screened_starts = 2, .screen_size = 20},
-      rng);
+  const auto fit = solvers::fit_l1_constrained(inst.X, inst.y,
+                                               {.r = 2,
+                                                .spectral_starts = 0,
+                                                .random_starts = 0,
+                                                .screened_starts = 2,
+                                                .screen_size = 20,
+                                                .pruned_starts = false},
+                                               rng);
   REQUIRE(fit.starts.size() == 3);
   for (const auto& s : fit.starts) REQUIRE(s.kind == solvers::StartKind::screened);
   REQUIRE(fit.best.feasible);
@@ -385,9 +396,10 @@ TEST_CASE("fit_l1_constrained: screened starts never raise the chosen ‖W‖₁
   const Instance inst = make_instance(40, 3, 6, 150, 0.0, 31);
   auto rng1 = sim::make_engine(5, 12, 0, sim::Stream::solver);
   auto rng2 = rng1;
-  const auto off =
-      solvers::fit_l1_constrained(inst.X, inst.y, {.r = 3, .screened_starts = 0}, rng1);
-  const auto on = solvers::fit_l1_constrained(inst.X, inst.y, {.r = 3, .screened_starts = 2}, rng2);
+  const auto off = solvers::fit_l1_constrained(
+      inst.X, inst.y, {.r = 3, .screened_starts = 0, .pruned_starts = false}, rng1);
+  const auto on = solvers::fit_l1_constrained(
+      inst.X, inst.y, {.r = 3, .screened_starts = 2, .pruned_starts = false}, rng2);
   REQUIRE(on.starts.size() == off.starts.size() + 4);
   for (std::size_t i = 0; i < off.starts.size(); ++i) {
     CAPTURE(i);
@@ -403,5 +415,45 @@ TEST_CASE("fit_l1_constrained: screened starts never raise the chosen ‖W‖₁
     REQUIRE(on.best.fit.l1 <= off.best.fit.l1);
   } else if (!on.best.feasible) {
     REQUIRE(on.best.fit.loss <= off.best.fit.loss);
+  }
+}
+
+TEST_CASE("fit_l1_constrained: pruned starts come last and never raise the chosen ‖W‖₁",
+          "[solver][prune]") {
+  // The pruned starts run after all others with the same engine, so the earlier starts are
+  // bit-identical with and without them, and the answer is the best over a superset.
+  // On this instance (trial 0 of p = 40, n = 150) a pruned start gives the answer.
+  const Instance inst = make_instance(40, 3, 6, 150, 0.0, 0);
+  auto rng1 = sim::make_engine(5, 13, 0, sim::Stream::solver);
+  auto rng2 = rng1;
+  const auto off = solvers::fit_l1_constrained(
+      inst.X, inst.y, {.r = 3, .screened_starts = 0, .pruned_starts = false}, rng1);
+  const auto on = solvers::fit_l1_constrained(
+      inst.X, inst.y, {.r = 3, .screened_starts = 0, .pruned_starts = true}, rng2);
+  REQUIRE(on.starts.size() > off.starts.size());
+  REQUIRE(on.starts.size() <= off.starts.size() + 4);
+  for (std::size_t i = 0; i < off.starts.size(); ++i) {
+    CAPTURE(i);
+    REQUIRE(on.starts[i].kind == off.starts[i].kind);
+    REQUIRE(on.starts[i].l1 == off.starts[i].l1);
+  }
+  for (std::size_t i = off.starts.size(); i < on.starts.size(); ++i) {
+    REQUIRE(on.starts[i].kind == solvers::StartKind::pruned);
+    REQUIRE(on.starts[i].solves > 0);
+  }
+  CAPTURE(off.best.feasible, on.best.feasible, off.best.fit.l1, on.best.fit.l1);
+  if (off.best.feasible) {
+    REQUIRE(on.best.feasible);
+    REQUIRE(on.best.fit.l1 <= off.best.fit.l1);
+  }
+  // The chosen pruned fit is a real answer: feasible, sparser than any other start's, with its
+  // ‖W‖₁ and loss recomputed from the network.
+  REQUIRE(on.starts[on.best_start].kind == solvers::StartKind::pruned);
+  REQUIRE(on.best.feasible);
+  REQUIRE(on.best.fit.l1 < off.best.fit.l1);
+  {
+    REQUIRE(on.best.fit.l1 == Approx(theory::l1_norm(on.best.fit.net.W)).epsilon(1e-12));
+    const arma::vec f = theory::predict(on.best.fit.net, inst.X);
+    REQUIRE(on.best.fit.loss == Approx(arma::mean(arma::square(inst.y - f))).epsilon(1e-9));
   }
 }

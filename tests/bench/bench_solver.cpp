@@ -74,10 +74,10 @@ int main(int argc, char** argv) {
   if (argc > 1) {
     const int trials = std::atoi(argv[1]);
     const int p = argc > 2 ? std::atoi(argv[2]) : 100, n = argc > 3 ? std::atoi(argv[3]) : 400;
-    const std::size_t screened = argc > 4 ? std::strtoul(argv[4], nullptr, 10) : 3;
+    const std::size_t screened = argc > 4 ? std::strtoul(argv[4], nullptr, 10) : 0;
     run_cell(trials, p, n, screened);
     return 0;
   }
   bench::iteration_cost();
-  for (const int n : {100, 200, 400}) run_cell(8, 100, n, 3);
+  for (const int n : {100, 200, 400}) run_cell(8, 100, n, 0);
 }
