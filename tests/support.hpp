@@ -2,8 +2,10 @@
 #pragma once
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "theory/model.hpp"
@@ -18,6 +20,17 @@ inline theory::Network random_network(arma::uword p, arma::uword r, theory::Engi
   net.b = theory::standard_normal(r, 1, rng);
   net.a = arma::sign(theory::uniform(r, 1, -1.0, 1.0, rng));
   return net;
+}
+
+/// A fresh, empty scratch path TMP/reluid_test_<suite>_<pid>/<name> (removed if it exists; its
+/// parent created), unique to this process.
+inline std::filesystem::path scratch_path(const std::string& suite, const std::string& name) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("reluid_test_" + suite + "_" + std::to_string(::getpid())) /
+                                    name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir.parent_path());
+  return dir;
 }
 
 /// Exit status and standard output of a shell command.

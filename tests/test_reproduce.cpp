@@ -25,13 +25,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path scratch(const std::string& name) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("reluid_test_reproduce_" + std::to_string(::getpid())) / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir.parent_path());
-  return dir;
-}
+/// A fresh, empty scratch path unique to this process and test.
+fs::path scratch(const std::string& name) { return test::scratch_path("reproduce", name); }
 
 /// Lines of a text, without their line breaks.
 std::vector<std::string> lines_of(const std::string& text) {

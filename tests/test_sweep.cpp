@@ -21,6 +21,7 @@
 #include "sim/sweep.hpp"
 #include "theory/binomial.hpp"
 #include "theory/check.hpp"
+#include "support.hpp"
 #include "theory/io.hpp"
 
 using namespace reluid;
@@ -30,13 +31,7 @@ namespace fs = std::filesystem;
 namespace {
 
 /// A fresh, empty scratch path unique to this process and test.
-fs::path scratch(const std::string& name) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("reluid_test_sweep_" + std::to_string(::getpid())) / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir.parent_path());
-  return dir;
-}
+fs::path scratch(const std::string& name) { return test::scratch_path("sweep", name); }
 
 std::string read(const fs::path& file) {
   return theory::read_text(file);
