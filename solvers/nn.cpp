@@ -221,6 +221,8 @@ void validate(const NnOptions& o, std::string_view where) {
                   o.rel_tol);
   theory::require(o.validation_fraction > 0.0 && o.validation_fraction <= 0.5, w,
                   "validation_fraction must be in (0, 0.5]", o.validation_fraction);
+  theory::require(std::isfinite(o.se_factor) && o.se_factor >= 0.0, w,
+                  "se_factor must be finite and >= 0", o.se_factor);
   theory::require(std::isfinite(o.init_scale) && o.init_scale > 0.0, w,
                   "init_scale must be finite and > 0", o.init_scale);
 }
@@ -309,7 +311,7 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& o, theory:
     }
   }
   // The minimiser of the validation MSE (first in grid order on ties), then for one_se the
-  // largest λ within one standard error of it (smallest MSE among those).
+  // largest λ within se_factor standard errors of it (smallest MSE among those).
   std::size_t best = 0;
   for (std::size_t c = 1; c < out.candidates_.size(); ++c)
     if (out.candidates_[c].validation_mse < out.candidates_[best].validation_mse) best = c;
@@ -317,8 +319,8 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& o, theory:
                   "every candidate diverged (validation MSE not finite), candidates",
                   out.candidates_.size());
   if (o.rule == LambdaRule::one_se) {
-    const double bound =
-        out.candidates_[best].validation_mse + out.candidates_[best].validation_std_err;
+    const double bound = out.candidates_[best].validation_mse +
+                         o.se_factor * out.candidates_[best].validation_std_err;
     std::size_t pick = best;
     for (std::size_t c = 0; c < out.candidates_.size(); ++c) {
       const NnCandidate& cc = out.candidates_[c];

@@ -214,21 +214,41 @@ TEST_CASE("fit_nn: the grid records every candidate; min and one_se rules pick a
   REQUIRE(fit.net().W.n_cols == fit.chosen().width);
   REQUIRE(fit.chosen().support == theory::support(fit.net().W).n_elem);  // refit = false
 
-  // one_se: the largest λ within one standard error of the minimum, checked on the same grid.
+  // one_se: the largest λ within se_factor standard errors of the minimum, checked on the same
+  // grid; se_factor = 0 reduces to the minimum (the largest λ among exact ties).
   o.rule = solvers::LambdaRule::one_se;
+  o.se_factor = GENERATE(0.0, 0.5, 1.0);
+  CAPTURE(o.se_factor);
   auto rng2 = sim::make_engine(10, 0, 0, sim::Stream::solver);
   const solvers::NnFit fit2 = solvers::fit_nn(pr.X, pr.y, o, rng2);
   REQUIRE(fit2.candidates().size() == fit.candidates().size());
   const solvers::NnCandidate* m = &fit2.candidates().front();
   for (const auto& c : fit2.candidates())
     if (c.validation_mse < m->validation_mse) m = &c;
-  const double bound = m->validation_mse + m->validation_std_err;
+  const double bound = m->validation_mse + o.se_factor * m->validation_std_err;
   double largest = 0.0;
   for (const auto& c : fit2.candidates())
     if (c.validation_mse <= bound) largest = std::max(largest, c.lambda);
   REQUIRE(fit2.chosen().lambda == largest);
   REQUIRE(fit2.chosen().validation_mse <= bound);
   REQUIRE(m->validation_std_err > 0.0);
+  if (o.se_factor == 0.0) REQUIRE(fit2.chosen().validation_mse == m->validation_mse);
+}
+
+TEST_CASE("nn: the default λ grid is log-spaced from 0.3 down to the floor 0.09", "[nn]") {
+  // As documented in NnOptions::lambdas: 10 values, a constant ratio (0.09 / 0.3)^(1/9), each
+  // rounded to 4 significant digits (relative error ≤ 5e-4).
+  const solvers::NnOptions o;
+  REQUIRE(o.lambdas.size() == 10);
+  REQUIRE(o.lambdas.front() == 0.3);
+  REQUIRE(o.lambdas.back() == 0.09);
+  const double ratio = std::pow(0.09 / 0.3, 1.0 / 9.0);
+  for (std::size_t l = 1; l < o.lambdas.size(); ++l) {
+    CAPTURE(l, o.lambdas[l]);
+    REQUIRE(o.lambdas[l] == Approx(0.3 * std::pow(ratio, double(l))).epsilon(5e-4));
+  }
+  REQUIRE(o.rule == solvers::LambdaRule::one_se);
+  REQUIRE(o.se_factor == 0.5);
 }
 
 TEST_CASE("nn: bad options and data are rejected with the field named", "[nn]") {
@@ -241,6 +261,9 @@ TEST_CASE("nn: bad options and data are rejected with the field named", "[nn]") 
   o = {};
   o.widths = {1};
   REQUIRE_THROWS_AS(solvers::NnMethod(o), std::invalid_argument);
+  o = {};
+  o.se_factor = -0.5;
+  REQUIRE_THROWS_WITH(solvers::NnMethod(o), Catch::Contains("se_factor must be finite and >= 0"));
   o = {};
   o.validation_fraction = 0.9;
   REQUIRE_THROWS_WITH(solvers::fit_nn(pr.X, pr.y, o, rng), Catch::Contains("validation_fraction"));
