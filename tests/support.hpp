@@ -22,6 +22,14 @@ inline theory::Network random_network(arma::uword p, arma::uword r, theory::Engi
   return net;
 }
 
+/// Independent column standardisation (mean 0, sd 1 with divisor n), for checking solvers that
+/// standardise their inputs.
+inline arma::mat standardized(const arma::mat& X) {
+  arma::mat Z = X.each_row() - arma::mean(X, 0);
+  Z.each_row() /= arma::sqrt(arma::mean(arma::square(Z), 0));
+  return Z;
+}
+
 /// A fresh, empty scratch path TMP/reluid_test_<suite>_<pid>/<name> (removed if it exists; its
 /// parent created), unique to this process.
 inline std::filesystem::path scratch_path(const std::string& suite, const std::string& name) {

@@ -8,19 +8,12 @@
 #include "solvers/lasso.hpp"
 #include "solvers/omp.hpp"
 #include "solvers/xgb.hpp"
+#include "support.hpp"
 
 using namespace reluid;
+using test::standardized;
 
-namespace {
-
-/// Independent glmnet-style standardisation (divisor n) for checking solutions.
-arma::mat standardized(const arma::mat& X) {
-  arma::mat Z = X.each_row() - arma::mean(X, 0);
-  Z.each_row() /= arma::sqrt(arma::mean(arma::square(Z), 0));
-  return Z;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("lasso_path: matches soft-thresholding in an orthogonal design", "[baselines]") {
   auto rng = sim::make_engine(11, 0, 0, sim::Stream::data);

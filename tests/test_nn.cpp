@@ -16,15 +16,9 @@
 #include "support.hpp"
 
 using namespace reluid;
+using test::standardized;
 
 namespace {
-
-/// Independent standardisation: mean 0, sd 1 with divisor n.
-arma::mat standardized(const arma::mat& X) {
-  arma::mat Z = X.each_row() - arma::mean(X, 0);
-  Z.each_row() /= arma::sqrt(arma::mean(arma::square(Z), 0));
-  return Z;
-}
 
 arma::vec standardized(const arma::vec& y) {
   const arma::vec c = y - arma::mean(y);
