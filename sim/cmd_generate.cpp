@@ -10,6 +10,7 @@
 
 #include "sim/commands.hpp"
 #include "sim/data.hpp"
+#include "sim/provenance.hpp"
 #include "sim/seed.hpp"
 #include "sim/truth.hpp"
 #include "theory/assumption.hpp"
@@ -61,7 +62,7 @@ void run_generate(const GenerateArgs& args, const CLI::App& cmd) {
   nlohmann::json meta = {
       {"generator", "reluid generate"},
       {"reluid_version", RELUID_VERSION},
-      {"git_commit", RELUID_GIT_COMMIT},
+      {"git_commit", build_info().at("git_commit")},
       {"seed", args.seed},
       {"stream", "make_engine(seed, 0, 0, truth)"},
       {"options",

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "reluid_git_commit.hpp"
 #include "theory/io.hpp"
 
 extern "C" char* openblas_get_config(void);

@@ -26,7 +26,9 @@ namespace fs = std::filesystem;
 namespace {
 
 /// A fresh, empty scratch path unique to this process and test.
-fs::path scratch(const std::string& name) { return test::scratch_path("reproduce", name); }
+fs::path scratch(const std::string& name) {
+  return test::scratch_path("reproduce", name);
+}
 
 /// Lines of a text, without their line breaks.
 std::vector<std::string> lines_of(const std::string& text) {

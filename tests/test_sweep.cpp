@@ -15,13 +15,14 @@
 #include <thread>
 
 #include "sim/config.hpp"
+#include "sim/provenance.hpp"
 #include "sim/results.hpp"
 #include "sim/seed.hpp"
 #include "sim/summary.hpp"
 #include "sim/sweep.hpp"
+#include "support.hpp"
 #include "theory/binomial.hpp"
 #include "theory/check.hpp"
-#include "support.hpp"
 #include "theory/io.hpp"
 
 using namespace reluid;
@@ -31,7 +32,9 @@ namespace fs = std::filesystem;
 namespace {
 
 /// A fresh, empty scratch path unique to this process and test.
-fs::path scratch(const std::string& name) { return test::scratch_path("sweep", name); }
+fs::path scratch(const std::string& name) {
+  return test::scratch_path("sweep", name);
+}
 
 std::string read(const fs::path& file) {
   return theory::read_text(file);
@@ -516,4 +519,19 @@ TEST_CASE("sweep: a dir being written by another process is refused, and freed b
   }
   run_sweep(config, synthetic_kind(), dir, {.threads = 1});
   REQUIRE(read(dir / kTrialsFile) == expected_trials(config, synthetic_kind()));
+}
+
+TEST_CASE("build_info: git_commit is the source tree's HEAD at build time", "[sweep][provenance]") {
+  // Read at every build (cmake/GitCommit.cmake), so a rebuilt program never reports the commit
+  // of an older configure. Run after a build of the current tree (as `make test` does).
+  const std::string commit = build_info().at("git_commit");
+  const test::Run head = test::run("git -C " + std::string(RELUID_SOURCE_DIR) +
+                                   " rev-parse --short=12 HEAD 2>/dev/null");
+  if (head.status != 0) {
+    REQUIRE(commit == "unknown");
+    return;
+  }
+  const std::string expected = head.output.substr(0, head.output.find('\n'));
+  CAPTURE(commit, expected);
+  REQUIRE((commit == expected || commit == expected + "-dirty"));
 }
