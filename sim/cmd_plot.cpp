@@ -162,11 +162,11 @@ void run_plot(const std::string& dir_text, const std::string& scripts_option) {
     std::string script;
     std::map<std::string, std::string> vars;
   };
-  std::vector<Job> jobs = {{"recovery", {}}};
-  // One phase diagram per panel (groups that differ in something other than n and p), with the
-  // panel's own scaling fit; a single panel keeps the name heatmap.
+  std::vector<Job> jobs;
+  // Recovery against n and one phase diagram per panel (groups that differ in something other
+  // than n and p, each with its own scaling fit; a single panel keeps the name heatmap) — only
+  // where some group has 2 or more n values: a σ or μ sweep at one n has no transition in n.
   {
-    // Panels with a transition to draw: some group with 2 or more n values.
     const auto point_panels = csv_column(data / "points.csv", "panel");
     const auto n_values = csv_column(data / "points.csv", "n_values");
     std::vector<std::string> panels;
@@ -176,6 +176,7 @@ void run_plot(const std::string& dir_text, const std::string& scripts_option) {
           std::find(panels.begin(), panels.end(), w) == panels.end())
         panels.push_back(w);
     }
+    if (!panels.empty()) jobs.push_back({"recovery", {}});
     std::vector<std::string> scaling_panels, scaling_k, scaling_C;
     if (fs::exists(data / "scaling.csv")) {
       scaling_panels = csv_column(data / "scaling.csv", "panel");

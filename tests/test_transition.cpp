@@ -511,5 +511,26 @@ TEST_CASE("reluid plot: writes non-empty PNG and PDF figures", "[transition][cli
     }
   }
   REQUIRE(std::distance(fs::directory_iterator(dir / "plots"), {}) == 12);  // no temporaries left
+
+  // A σ sweep at one n (the s = 4 rows alone): no transition in n, so only the σ figure.
+  const fs::path sdir = fs::temp_directory_path() / "reluid_test_plot_sigma";
+  fs::remove_all(sdir);
+  fs::create_directories(sdir);
+  {
+    std::istringstream in(theory::read_text(dir / "trials.csv"));
+    std::string line, out;
+    std::getline(in, line);
+    out = line + "\n";
+    while (std::getline(in, line))
+      if (line.find(",400,20,4,3,") != std::string::npos) out += line + "\n";
+    theory::write_text_atomic(sdir / "trials.csv", out);
+  }
+  REQUIRE(run(bin + " analyze " + sdir.string() + " > /dev/null") == 0);
+  REQUIRE(run(bin + " plot " + sdir.string() + " --scripts " + RELUID_SOURCE_DIR +
+              "/plots > /dev/null 2>&1") == 0);
+  std::set<std::string> files;
+  for (const auto& e : fs::directory_iterator(sdir / "plots")) files.insert(e.path().filename());
+  REQUIRE(files == std::set<std::string>{"sigma.pdf", "sigma.png"});
+  fs::remove_all(sdir);
   fs::remove_all(dir);
 }

@@ -3,12 +3,15 @@
 // s = 6, mu = 0.5, B = 2, |b| <= 1, balanced signs.
 // Usage: reluid_bench                       inner-iteration cost, then p = 100, n = 100, 200, 400
 //                                           with 8 trials each (a few minutes on 2 cores)
+//                                           and the noise slope at n = 800 (8 trials per σ)
+//        reluid_bench noise [TRIALS]           the noise slope only
 //        reluid_bench TRIALS P N [SCREENED] one cell; SCREENED = screened starts per k
 //                                           (L1FitOptions::screened_starts; 0 turns them off)
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <string>
 #include <vector>
 
 #include "sim/blas.hpp"
@@ -18,6 +21,7 @@
 #include "sim/truth.hpp"
 #include "solvers/constrained.hpp"
 #include "theory/distance.hpp"
+#include "theory/transition.hpp"
 
 using namespace reluid;
 
@@ -67,10 +71,48 @@ void run_cell(int trials, int p, int n, std::size_t screened) {
             << seconds[seconds.size() / 2] << " s, mean " << total / trials << " s\n";
 }
 
+/// Issue 3's noise target: median eq. (7) error against σ ∈ {0.05, 0.1, 0.2} at n = 800,
+/// p = 100 (bounded noise, so the truth is feasible), `trials` per σ; prints the least-squares
+/// slope c₁ of the medians with its 95% stratified bootstrap interval (theory::fit_sigma_slope,
+/// the same fit as `reluid analyze`).
+void noise_slope(int trials) {
+  const std::vector<double> sigmas = {0.05, 0.1, 0.2};
+  std::cout << "noise slope: n = 800, p = 100, r = 3, s = 6, bounded noise, " << trials
+            << " trials per sigma\n";
+  std::vector<std::vector<double>> errors;
+  for (std::size_t c = 0; c < sigmas.size(); ++c) {
+    std::vector<double> e;
+    for (int t = 0; t < trials; ++t) {
+      auto rt = sim::make_engine(2025, c, t, sim::Stream::truth);
+      auto rd = sim::make_engine(2025, c, t, sim::Stream::data);
+      auto rs = sim::make_engine(2025, c, t, sim::Stream::solver);
+      const auto truth =
+          sim::make_truth({.p = 100, .r = 3, .s = 6, .B = 2.0, .bias_bound = 1.0, .mu = 0.5}, rt);
+      const auto d = sim::make_data(truth, {.n = 800, .sigma = sigmas[c]}, rd);
+      solvers::L1FitOptions o{.r = 3};
+      o.constrained.sigma = sigmas[c];
+      const auto fit = solvers::fit_l1_constrained(d.X, d.y, o, rs);
+      e.push_back(theory::recovery_metrics(fit.best.fit.net, truth, 0.01).eq7_error);
+    }
+    std::sort(e.begin(), e.end());
+    std::cout << "  sigma = " << sigmas[c] << ": median eq. (7) error " << e[e.size() / 2]
+              << " (min " << e.front() << ", max " << e.back() << ")\n";
+    errors.push_back(e);
+  }
+  auto rng = sim::make_engine(2025, 99, 0, sim::Stream::solver);
+  const auto fit = theory::fit_sigma_slope(sigmas, errors, 999, 0.95, rng);
+  std::cout << "  slope c1 = " << fit.slope << " [" << fit.slope_ci.low << ", " << fit.slope_ci.high
+            << "], intercept " << fit.intercept << "\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   sim::set_blas_threads(1);
+  if (argc > 1 && std::string(argv[1]) == "noise") {
+    noise_slope(argc > 2 ? std::atoi(argv[2]) : 8);
+    return 0;
+  }
   if (argc > 1) {
     const int trials = std::atoi(argv[1]);
     const int p = argc > 2 ? std::atoi(argv[2]) : 100, n = argc > 3 ? std::atoi(argv[3]) : 400;
@@ -80,4 +122,5 @@ int main(int argc, char** argv) {
   }
   bench::iteration_cost();
   for (const int n : {100, 200, 400}) run_cell(8, 100, n, 0);
+  noise_slope(8);
 }
