@@ -338,17 +338,14 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
         start.W = parent.fit.net.W.rows(keep);
         ConstrainedOptions sub = options.constrained;
         sub.lambda_start = std::clamp(parent.fit.lambda / lambda_lin_of(Xs), 1e-300, 1e300);
-        const auto try_fit = [&](const theory::Network& from, const ConstrainedOptions& o) {
-          ConstrainedResult c = fit_constrained(Xs, y, from, o, rng);
-          solves += c.solves;
-          iterations += c.total_iterations;
-          if (!have_p || better(c, best_p)) {
-            best_p = std::move(c);
-            best_keep = keep;
-            have_p = true;
-          }
-        };
-        try_fit(start, sub);
+        ConstrainedResult c = fit_constrained(Xs, y, start, sub, rng);
+        solves += c.solves;
+        iterations += c.total_iterations;
+        if (!have_p || better(c, best_p)) {
+          best_p = std::move(c);
+          best_keep = keep;
+          have_p = true;
+        }
         if (m == 2) break;
       }
       if (have_p && best_p.feasible) {
