@@ -249,7 +249,7 @@ void analyze_n(const Table& t, const std::vector<std::string>& params, Analysis&
   a.points =
       "group,label,p,n,trials,successes,p_hat,cp_low,cp_high,fit,band_low,band_high,"
       "n_lo,n_hi,logp_lo,logp_hi,n_values,panel\n";
-  a.curves = "group,label,p,n,fit,band_low,band_high\n";
+  a.curves = "group,label,p,n,fit,band_low,band_high,panel\n";
   const auto p_pos =
       static_cast<std::size_t>(std::find(g.names.begin(), g.names.end(), "p") - g.names.begin());
   std::vector<std::vector<std::string>> keys;
@@ -314,7 +314,8 @@ void analyze_n(const Table& t, const std::vector<std::string>& params, Analysis&
         const double x = lo + (hi - lo) * i / 60.0;
         const auto band = theory::logistic_band(L, x);
         a.curves += std::to_string(gi) + "," + label + "," + p_text + "," + num(std::exp(x)) + "," +
-                    num(band.fit) + "," + num(band.low) + "," + num(band.high) + "\n";
+                    num(band.fit) + "," + num(band.low) + "," + num(band.high) + "," +
+                    panels.at(key) + "\n";
       }
     }
     a.report << "  " << label << ": ";

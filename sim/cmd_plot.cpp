@@ -142,21 +142,6 @@ void run_plot(const std::string& dir_text, const std::string& scripts_option) {
   common["labels"] = quoted(distinct_words(groups));
   common["ngroups"] =
       std::to_string(std::count(common["labels"].begin(), common["labels"].end(), ' ') + 1);
-  // Fitted scaling exponent of the first group with one (NaN if none).
-  std::string k = "NaN", C = "NaN";
-  if (fs::exists(data / "scaling.csv")) {
-    const auto ks = csv_column(data / "scaling.csv", "k"),
-               Cs = csv_column(data / "scaling.csv", "C");
-    for (std::size_t i = 0; i < ks.size(); ++i) {
-      if (ks[i] != "nan") {
-        k = ks[i];
-        C = Cs[i];
-        break;
-      }
-    }
-  }
-  common["k"] = k;
-  common["C"] = C;
 
   struct Job {
     std::string script;
@@ -191,17 +176,23 @@ void run_plot(const std::string& dir_text, const std::string& scripts_option) {
           pC = scaling_C[j];
         }
       }
-      const std::string name = panels.size() == 1 ? "heatmap" : "heatmap_" + std::to_string(i + 1);
-      jobs.push_back(
-          {"heatmap",
-           {{"panel", sim::quoted(panels[i])},
-            {"outname", sim::quoted(name)},
-            {"k", pk},
-            {"C", pC},
-            {"panel_title", panels.size() == 1 ? std::string("''") : sim::quoted(panels[i])}}});
+      const std::string suffix = panels.size() == 1 ? "" : "_" + std::to_string(i + 1);
+      const std::map<std::string, std::string> vars = {
+          {"panel", sim::quoted(panels[i])},
+          {"k", pk},
+          {"C", pC},
+          {"panel_title", panels.size() == 1 ? std::string("''") : sim::quoted(panels[i])}};
+      auto with_name = [&](const std::string& name) {
+        auto v = vars;
+        v["outname"] = sim::quoted(name + suffix);
+        return v;
+      };
+      jobs.push_back({"heatmap", with_name("heatmap")});
+      // The collapse n/(log p)^k̂ of the panel, where its scaling fit gave k̂.
+      if (pk != "NaN") jobs.push_back({"collapse", with_name("collapse")});
     }
   }
-  if (k != "NaN") jobs.push_back({"collapse", {}});
+
   if (fs::exists(data / "sigma.csv")) {
     jobs.push_back({"sigma",
                     {{"slabels", quoted(words(csv_column(data / "sigma.csv", "label")))},
@@ -215,8 +206,7 @@ void run_plot(const std::string& dir_text, const std::string& scripts_option) {
   std::vector<fs::path> written;
   for (const auto& job : jobs) {
     std::string defs;
-    for (const auto& [name, value] : common)
-      if (job.vars.count(name) == 0) defs += name + "=" + value + "; ";
+    for (const auto& [name, value] : common) defs += name + "=" + value + "; ";
     for (const auto& [name, value] : job.vars) defs += name + "=" + value + "; ";
     const fs::path script = scripts / (job.script + ".gp");
     theory::require(fs::exists(script), "plot", "missing gnuplot script", script.string());

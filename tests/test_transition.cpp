@@ -502,7 +502,8 @@ TEST_CASE("reluid plot: writes non-empty PNG and PDF figures", "[transition][cli
   const auto scaling = read_csv(dir / "analysis" / "scaling.csv");
   for (const auto& row : scaling)
     if (row.at("k") != "nan") CHECK(row.at("panel") == *panels.begin());  // s = 3 sorts first
-  for (const char* name : {"recovery", "heatmap_1", "heatmap_2", "collapse", "sigma", "mu"}) {
+  // The collapse only for the panel with a scaling fit (s = 3).
+  for (const char* name : {"recovery", "heatmap_1", "heatmap_2", "collapse_1", "sigma", "mu"}) {
     for (const char* ext : {".png", ".pdf"}) {
       const fs::path f = dir / "plots" / (std::string(name) + ext);
       CAPTURE(f);
