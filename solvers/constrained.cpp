@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "solvers/gmm_split.hpp"
 #include "solvers/screen.hpp"
 #include "solvers/spectral.hpp"
 #include "theory/check.hpp"
@@ -49,6 +50,8 @@ void validate_options(const ConstrainedOptions& o, std::string_view where) {
   theory::require(o.band >= 0.0 && o.band < 1.0, w, "band must be in [0, 1)", o.band);
   theory::require(o.lambda_start > 0.0 && std::isfinite(o.lambda_start), w,
                   "lambda_start must be finite and > 0", o.lambda_start);
+  theory::require(o.lambda_first >= 0.0 && std::isfinite(o.lambda_first), w,
+                  "lambda_first must be finite and >= 0", o.lambda_first);
   theory::require(o.path_ratio > 0.0 && o.path_ratio < 1.0, w, "path_ratio must be in (0, 1)",
                   o.path_ratio);
   theory::require(o.max_path >= 1, w, "max_path must be >= 1", o.max_path);
@@ -104,7 +107,8 @@ ConstrainedResult fit_constrained(const arma::mat& X, const arma::vec& y,
   };
 
   // 1. Continuation. lo: feasible end (smaller λ), hi: infeasible end (larger λ).
-  double lam = options.lambda_start * lambda_lin;
+  double lam =
+      options.lambda_first > 0.0 ? options.lambda_first : options.lambda_start * lambda_lin;
   PenalizedResult cur = solve(lam, start, options.path_inner);
   bool have_lo = false, have_hi = false;
   PenalizedResult lo, hi;
@@ -262,13 +266,6 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     }
   }
 
-  const double n = static_cast<double>(X.n_rows);
-  // λ_lin of a column subset: the scale that ConstrainedOptions::lambda_start is relative to.
-  const auto lambda_lin_of = [&](const arma::mat& Xc) {
-    const double l = arma::abs(Xc.t() * (y - arma::mean(y))).max() * 2.0 / n;
-    return l > 0.0 ? l : 1.0;
-  };
-  const double lambda_lin = lambda_lin_of(X);
   // Refits on all p inputs a fit of the columns `keep`, embedded with zero rows elsewhere, with
   // the continuation starting at its λ; records it as a start of `kind`.
   const auto embed_and_refit = [&](const ConstrainedResult& sub, const arma::uvec& keep,
@@ -278,14 +275,14 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     start.W.zeros(p, r);
     start.W.rows(keep) = sub.fit.net.W;
     ConstrainedOptions full = options.constrained;
-    full.lambda_start = std::clamp(sub.fit.lambda / lambda_lin, 1e-300, 1e300);
+    full.lambda_first = sub.fit.lambda;
     record(fit_constrained(X, y, start, full, rng), k, kind, 0, solves, iterations);
   };
 
   if (options.screened_starts > 0) {
     const arma::uword m = std::min(
         p, options.screen_size > 0 ? options.screen_size : default_screen_size(X.n_rows, p, r));
-    const arma::uvec keep = screen_top(screen_scores(X, y), m);
+    const arma::uvec keep = largest(screen_scores(X, y), m);
     const arma::mat Xs = X.cols(keep);
     const bool spectral_s = options.spectral_starts == 1 && r <= m;
     SteinSpectrum spectrum_s;
@@ -332,12 +329,12 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
       arma::uvec best_keep;
       std::size_t solves = 0, iterations = 0;
       for (arma::uword m = (nnz + 1) / 2; m >= 2 && m < nnz; m = (m + 1) / 2) {
-        const arma::uvec keep = screen_top(norms, m);
+        const arma::uvec keep = largest(norms, m);
         const arma::mat Xs = X.cols(keep);
         theory::Network start = parent.fit.net;
         start.W = parent.fit.net.W.rows(keep);
         ConstrainedOptions sub = options.constrained;
-        sub.lambda_start = std::clamp(parent.fit.lambda / lambda_lin_of(Xs), 1e-300, 1e300);
+        sub.lambda_first = parent.fit.lambda;
         ConstrainedResult c = fit_constrained(Xs, y, start, sub, rng);
         solves += c.solves;
         iterations += c.total_iterations;

@@ -35,6 +35,9 @@ struct ConstrainedOptions {
   double noiseless_tol = 1e-6;
   double band = 0.02;  ///< σ > 0: accept loss in [(1 − band)σ², σ²]
   double lambda_start = 0.1;  ///< first λ = lambda_start · λ_lin with λ_lin = ‖(2/n)Xᵀ(y − ȳ)‖_∞
+  /// If > 0, the first λ itself (lambda_start is then unused): a warm start from a fit at a
+  /// known λ continues from that λ.
+  double lambda_first = 0.0;
   double path_ratio = 0.5;    ///< geometric factor between consecutive λ of the path, in (0, 1)
   std::size_t max_path = 60;  ///< λ values on the path at most
   std::size_t max_root = 25;  ///< root-search solves at most

@@ -96,17 +96,16 @@ GmmSplit gmm_split(const arma::vec& v, const GmmOptions& options) {
   return out;
 }
 
+arma::uvec largest(const arma::vec& v, arma::uword m) {
+  const arma::uvec order = arma::stable_sort_index(v, "descend");
+  return order.head(std::min<arma::uword>(m, order.n_elem));
+}
+
 arma::uvec top_k(const arma::vec& v, arma::uword k) {
   theory::require(k <= v.n_elem, "top_k",
                   "k must be at most the number of variables " + std::to_string(v.n_elem), k);
   theory::require_finite(v, "top_k", "importances");
-  std::vector<arma::uword> order(v.n_elem);
-  std::iota(order.begin(), order.end(), arma::uword{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](arma::uword a, arma::uword b) { return v(a) > v(b); });
-  order.resize(k);
-  std::sort(order.begin(), order.end());
-  return arma::uvec(order);
+  return arma::sort(largest(v, k));
 }
 
 arma::uvec select(const arma::vec& v, const SelectionRule& rule) {

@@ -34,6 +34,10 @@ struct GmmOptions {
 /// set is empty.
 GmmSplit gmm_split(const arma::vec& v, const GmmOptions& options = {});
 
+/// Indices of the m largest entries of v in decreasing order of value (ties: lower index first);
+/// m is clamped to v.n_elem.
+arma::uvec largest(const arma::vec& v, arma::uword m);
+
 /// Indices of the k largest entries of v (ties: lower index first), ascending. k ≤ v.n_elem.
 arma::uvec top_k(const arma::vec& v, arma::uword k);
 

@@ -8,8 +8,6 @@
 #include <stdexcept>
 #include <vector>
 
-#include <boost/random/uniform_int_distribution.hpp>
-
 #include "theory/check.hpp"
 
 namespace reluid::solvers {
@@ -67,13 +65,7 @@ Standardized standardize(const arma::mat& X) {
 arma::uvec fold_labels(arma::uword n, arma::uword folds, theory::Engine& rng) {
   theory::require(folds >= 2 && folds <= n, "fold_labels",
                   "folds must be in [2, n = " + std::to_string(n) + "]", folds);
-  std::vector<arma::uword> perm(n);
-  std::iota(perm.begin(), perm.end(), arma::uword{0});
-  // Fisher–Yates through the explicit engine (std::shuffle's draws are implementation-defined).
-  for (arma::uword i = n; i > 1; --i) {
-    boost::random::uniform_int_distribution<arma::uword> pick(0, i - 1);
-    std::swap(perm[i - 1], perm[pick(rng)]);
-  }
+  const std::vector<arma::uword> perm = theory::random_permutation(n, rng);
   arma::uvec labels(n);
   for (arma::uword i = 0; i < n; ++i) labels(perm[i]) = i % folds;
   return labels;

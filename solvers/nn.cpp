@@ -2,7 +2,6 @@
 #include "solvers/nn.hpp"
 
 #include <algorithm>
-#include <boost/random/uniform_int_distribution.hpp>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -11,6 +10,7 @@
 
 #include "solvers/lasso.hpp"
 #include "solvers/penalized.hpp"
+#include "solvers/spectral.hpp"
 #include "theory/check.hpp"
 
 namespace reluid::solvers {
@@ -35,38 +35,6 @@ namespace {
 
 constexpr std::string_view kAdamWhere = "fit_adam_prox";
 constexpr std::string_view kNnWhere = "nn";
-
-/// Loss (1/m) Σ (f − y)² of the rows of X and its gradient; Z, e, G are work space.
-double batch_gradient(const arma::mat& X, const arma::vec& y, const arma::vec& a,
-                      const arma::mat& W, const arma::vec& b, arma::mat& gW, arma::vec& gb) {
-  arma::mat Z = X * W;
-  Z.each_row() += b.t();
-  const arma::vec e = arma::clamp(Z, 0.0, arma::datum::inf) * a - y;
-  const double m = static_cast<double>(X.n_rows);
-  arma::mat G = (2.0 / m) * (e * a.t());
-  G %= arma::conv_to<arma::mat>::from(Z > 0.0);
-  gW = X.t() * G;
-  gb = arma::sum(G, 0).t();
-  return arma::dot(e, e) / m;
-}
-
-/// Balanced signs: +1 for the first ⌈r/2⌉ neurons, −1 for the rest.
-arma::vec balanced_signs(arma::uword r) {
-  arma::vec a(r);
-  for (arma::uword j = 0; j < r; ++j) a(j) = j < (r + 1) / 2 ? 1.0 : -1.0;
-  return a;
-}
-
-/// Uniformly random permutation of 0..n−1 by Fisher–Yates through the explicit engine.
-std::vector<arma::uword> permutation(arma::uword n, theory::Engine& rng) {
-  std::vector<arma::uword> perm(n);
-  std::iota(perm.begin(), perm.end(), arma::uword{0});
-  for (arma::uword i = n; i > 1; --i) {
-    boost::random::uniform_int_distribution<arma::uword> pick(0, i - 1);
-    std::swap(perm[i - 1], perm[pick(rng)]);
-  }
-  return perm;
-}
 
 /// One point of a λ path: index of λ, index of the epochs checkpoint (0 for prox), the network,
 /// and iterations used (prox) or the checkpoint's epochs (Adam).
@@ -147,15 +115,17 @@ AdamProxResult fit_adam_prox(const arma::mat& X, const arma::vec& y, const theor
   res.stop = StopReason::max_iter;
   for (std::size_t epoch = 1; epoch <= o.epochs; ++epoch) {
     std::vector<arma::uword> order;
-    if (batch < n) order = permutation(n, rng);
+    if (batch < n) order = theory::random_permutation(n, rng);
     for (arma::uword s = 0; s < n; s += batch) {
       if (batch == n) {
-        batch_gradient(X, y, start.a, W, b, gW, gb);
+        LeastSquaresLoss{X, y, start.a}.gradient(W, b, gW, gb);
       } else {
         const arma::uword m = std::min(batch, n - s);
         const arma::uvec rows(std::vector<arma::uword>(order.begin() + static_cast<long>(s),
                                                        order.begin() + static_cast<long>(s + m)));
-        batch_gradient(X.rows(rows), y.elem(rows), start.a, W, b, gW, gb);
+        const arma::mat Xb = X.rows(rows);
+        const arma::vec yb = y.elem(rows);
+        LeastSquaresLoss{Xb, yb, start.a}.gradient(W, b, gW, gb);
       }
       pow1 *= o.beta1;
       pow2 *= o.beta2;
@@ -262,7 +232,7 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& o, theory:
   // Validation split.
   const arma::uword n = X.n_rows, q = Xs.n_cols;
   const auto n_val = static_cast<arma::uword>(std::ceil(o.validation_fraction * double(n)));
-  const std::vector<arma::uword> perm = permutation(n, rng);
+  const std::vector<arma::uword> perm = theory::random_permutation(n, rng);
   arma::uvec val(std::vector<arma::uword>(perm.begin(), perm.begin() + static_cast<long>(n_val)));
   arma::uvec tr(std::vector<arma::uword>(perm.begin() + static_cast<long>(n_val), perm.end()));
   val = arma::sort(val);
@@ -288,7 +258,7 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& o, theory:
     theory::Network start;
     start.W = theory::standard_normal(q, r, rng) * (o.init_scale / std::sqrt(double(q * r)));
     start.b.zeros(r);
-    start.a = balanced_signs(r);
+    start.a = sign_pattern(r, (r + 1) / 2);  // balanced: ⌈r/2⌉ signs +1
     starts.push_back(start);
     for (double lr : lrs) {
       run_path(Xt, yt, start, o, lambdas, epochs, lr, lambdas.size() - 1, 0, rng,

@@ -32,18 +32,6 @@ arma::vec screen_scores(const arma::mat& X, const arma::vec& y) {
   return score;
 }
 
-arma::uvec screen_top(const arma::vec& scores, arma::uword m) {
-  const arma::uword p = scores.n_elem;
-  m = std::min(m, p);
-  std::vector<arma::uword> order(p);
-  std::iota(order.begin(), order.end(), arma::uword{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](arma::uword i, arma::uword k) { return scores(i) > scores(k); });
-  arma::uvec top(m);
-  for (arma::uword i = 0; i < m; ++i) top(i) = order[i];
-  return top;
-}
-
 arma::uword default_screen_size(arma::uword n, arma::uword p, arma::uword r, arma::uword min_size) {
   const double logp = std::log(std::max<double>(static_cast<double>(p), 2.0));
   const auto by_n = static_cast<arma::uword>(std::ceil(static_cast<double>(n) / (4.0 * logp)));

@@ -1,5 +1,6 @@
 // Variable screening for the screened starts of the constrained fit: a per-input statistic that
-// sees the first- and second-order (Stein) dependence of y on x_i, and the top-m selection.
+// sees the first- and second-order (Stein) dependence of y on x_i (the top m are taken with
+// solvers::largest, solvers/gmm_split.hpp).
 #pragma once
 
 #include <armadillo>
@@ -17,10 +18,6 @@ namespace reluid::solvers {
 /// X: n × p, one observation per row; y: n values. A constant column or constant y scores 0.
 /// Throws std::invalid_argument on bad data (as validate_data).
 arma::vec screen_scores(const arma::mat& X, const arma::vec& y);
-
-/// Indices of the m largest scores, in decreasing order of score (ties: smaller index first);
-/// m is clamped to the number of scores.
-arma::uvec screen_top(const arma::vec& scores, arma::uword m);
 
 /// Default screen size: min(p, max(min_size, 2r, ⌈n / (4 log p)⌉)). It uses n, p and r only (the
 /// estimator does not know s). For p = 100: 20 up to n = 368, then ⌈n / 18.4⌉.

@@ -8,6 +8,7 @@
 #include "sim/seed.hpp"
 #include "sim/truth.hpp"
 #include "solvers/constrained.hpp"
+#include "solvers/gmm_split.hpp"
 #include "solvers/penalized.hpp"
 #include "solvers/screen.hpp"
 #include "solvers/spectral.hpp"
@@ -332,10 +333,11 @@ TEST_CASE("screen_scores: about chi-squared with 2 degrees of freedom under inde
   REQUIRE(std::abs(arma::mean(score) - 2.0) < 5.0 * 2.0 / std::sqrt(4000.0));
 }
 
-TEST_CASE("screen_top: largest scores first, ties by index, m clamped", "[solver][screen]") {
+TEST_CASE("largest: largest scores first, ties by index, m clamped; default screen size",
+          "[solver][screen]") {
   const arma::vec s = {0.5, 3.0, 1.0, 3.0, 0.0};
-  REQUIRE(arma::all(solvers::screen_top(s, 3) == arma::uvec{1, 3, 2}));
-  REQUIRE(solvers::screen_top(s, 10).n_elem == 5);
+  REQUIRE(arma::all(solvers::largest(s, 3) == arma::uvec{1, 3, 2}));
+  REQUIRE(solvers::largest(s, 10).n_elem == 5);
   REQUIRE(solvers::default_screen_size(100, 100, 3) == 20);
   REQUIRE(solvers::default_screen_size(600, 100, 3) == 33);  // ceil(600 / (4 log 100))
   REQUIRE(solvers::default_screen_size(100, 10, 3) == 10);
@@ -350,7 +352,7 @@ TEST_CASE("screen_scores: the true support ranks first on an easy instance", "[s
   const arma::uvec support = arma::find(arma::sum(arma::abs(inst.truth.W), 1) > 0.0);
   REQUIRE(support.n_elem == 6);
   const arma::vec score = solvers::screen_scores(inst.X, inst.y);
-  const arma::uvec order = solvers::screen_top(score, 100);
+  const arma::uvec order = solvers::largest(score, 100);
   arma::uvec rank(100);
   for (arma::uword i = 0; i < 100; ++i) rank(order(i)) = i;
   CAPTURE(trial, support.t(), rank(support).t(), score(support).t());
@@ -366,7 +368,7 @@ TEST_CASE("fit_l1_constrained: a screened start alone recovers when the screen h
   // (checked), and its fit embedded in R^60 is refitted to the truth.
   const Instance inst = make_instance(60, 2, 4, 300, 0.0, 31);
   const arma::uvec support = arma::find(arma::sum(arma::abs(inst.truth.W), 1) > 0.0);
-  const arma::uvec keep = solvers::screen_top(solvers::screen_scores(inst.X, inst.y), 20);
+  const arma::uvec keep = solvers::largest(solvers::screen_scores(inst.X, inst.y), 20);
   for (const arma::uword i : support) REQUIRE(arma::any(keep == i));
   auto rng = sim::make_engine(5, 11, 0, sim::Stream::solver);
   const auto fit = solvers::fit_l1_constrained(inst.X, inst.y,

@@ -6,7 +6,11 @@
 #include <armadillo>
 #include <boost/random/mersenne_twister.hpp>
 #include <boost/random/normal_distribution.hpp>
+#include <boost/random/uniform_int_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
+#include <numeric>
+#include <utility>
+#include <vector>
 
 namespace reluid::theory {
 
@@ -27,6 +31,18 @@ inline arma::mat uniform(arma::uword rows, arma::uword cols, double lo, double h
   arma::mat M(rows, cols);
   M.imbue([&] { return unif(rng); });
   return M;
+}
+
+/// Uniformly random permutation of 0..n−1: Fisher–Yates through the explicit engine (std::shuffle's
+/// draws are implementation-defined, so results would differ between standard libraries).
+inline std::vector<arma::uword> random_permutation(arma::uword n, Engine& rng) {
+  std::vector<arma::uword> perm(n);
+  std::iota(perm.begin(), perm.end(), arma::uword{0});
+  for (arma::uword i = n; i > 1; --i) {
+    boost::random::uniform_int_distribution<arma::uword> pick(0, i - 1);
+    std::swap(perm[i - 1], perm[pick(rng)]);
+  }
+  return perm;
 }
 
 }  // namespace reluid::theory
