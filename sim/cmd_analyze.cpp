@@ -17,10 +17,12 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include "sim/commands.hpp"
+#include "sim/csv.hpp"
 #include "sim/results.hpp"
 #include "sim/seed.hpp"
 #include "sim/summary.hpp"
@@ -57,18 +59,12 @@ struct Table {
   }
   double number(std::size_t row, std::size_t col) const {
     const std::string& s = rows[row][col];
-    std::size_t used = 0;
-    double v = nan;
-    try {
-      v = std::stod(s, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != s.size() || s.empty()) {
+    const std::optional<double> v = parse_number(s);
+    if (!v) {
       theory::fail(file + ": row " + std::to_string(row + 2) + ", column " + header[col],
                    "not a number (got \"" + s + "\")");
     }
-    return v;
+    return *v;
   }
 };
 

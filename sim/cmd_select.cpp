@@ -1,7 +1,6 @@
 // `reluid select DATA.csv --response NAME [--method M] [--k K]`: variable importances and the
 // selected variables of a user's data set (issue 6).
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "sim/commands.hpp"
+#include "sim/csv.hpp"
 #include "sim/seed.hpp"
 #include "solvers/gmm_split.hpp"
 #include "solvers/lasso.hpp"
@@ -23,81 +23,6 @@
 namespace reluid::sim {
 
 namespace {
-
-/// A numeric table with named columns. X: n × p, one row per line of the file.
-struct Table {
-  std::vector<std::string> names;
-  arma::mat values;
-};
-
-std::string strip(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return "";
-  const auto last = s.find_last_not_of(" \t\r");
-  std::string out(s.substr(first, last - first + 1));
-  if (out.size() >= 2 && out.front() == '"' && out.back() == '"')
-    out = out.substr(1, out.size() - 2);
-  return out;
-}
-
-/// Cells of one line separated by commas (no quoting of commas), stripped of spaces and quotes.
-std::vector<std::string> cells_of(std::string_view line) {
-  std::vector<std::string> out;
-  std::size_t begin = 0;
-  while (true) {
-    const std::size_t comma = line.find(',', begin);
-    out.push_back(
-        strip(line.substr(begin, comma == std::string_view::npos ? comma : comma - begin)));
-    if (comma == std::string_view::npos) break;
-    begin = comma + 1;
-  }
-  return out;
-}
-
-/// Parses a CSV with a header of distinct non-empty column names and numeric, finite cells.
-/// Trailing empty lines are ignored; an empty line inside the data is an error.
-Table parse_table(const std::string& text, const std::string& where) {
-  std::vector<std::string> lines;
-  std::size_t begin = 0;
-  while (begin <= text.size()) {
-    const std::size_t end = std::min(text.find('\n', begin), text.size());
-    lines.push_back(text.substr(begin, end - begin));
-    begin = end + 1;
-  }
-  while (!lines.empty() && strip(lines.back()).empty()) lines.pop_back();
-  theory::require(!lines.empty(), where, "empty file: a header line is required");
-
-  Table t;
-  t.names = cells_of(lines[0]);
-  for (std::size_t k = 0; k < t.names.size(); ++k) {
-    const std::string& name = t.names[k];
-    theory::require(!name.empty(), where,
-                    "header: column " + std::to_string(k + 1) + " has an empty name", "\"\"");
-    for (std::size_t m = 0; m < k; ++m)
-      theory::require(t.names[m] != name, where, "header: duplicate column name", name);
-  }
-  const std::size_t cols = t.names.size(), rows = lines.size() - 1;
-  t.values.set_size(rows, cols);
-  for (std::size_t i = 0; i < rows; ++i) {
-    const std::string at = "line " + std::to_string(i + 2);
-    const std::vector<std::string> cells = cells_of(lines[i + 1]);
-    theory::require(cells.size() == cols, where,
-                    at + ": row must have " + std::to_string(cols) + " cells like the header",
-                    cells.size());
-    for (std::size_t k = 0; k < cols; ++k) {
-      const std::string& cell = cells[k];
-      double v = 0.0;
-      const char* last = cell.data() + cell.size();
-      const auto [ptr, ec] = std::from_chars(cell.data(), last, v);
-      theory::require(!cell.empty() && ec == std::errc() && ptr == last, where,
-                      at + ", column " + t.names[k] + ": not a number", "\"" + cell + "\"");
-      theory::require(std::isfinite(v), where, at + ", column " + t.names[k] + ": must be finite",
-                      cell);
-      t.values(i, k) = v;
-    }
-  }
-  return t;
-}
 
 struct SelectArgs {
   std::string data;
@@ -115,7 +40,7 @@ void run_select(const SelectArgs& args) {
   if (args.k) theory::require(*args.k >= 1, "--k", "must be >= 1", *args.k);
 
   theory::require(std::filesystem::is_regular_file(args.data), "data", "no such file", args.data);
-  const Table t = parse_table(theory::read_text(args.data), where);
+  const CsvTable t = parse_csv_table(theory::read_text(args.data), where);
   const auto found = std::find(t.names.begin(), t.names.end(), args.response);
   theory::require(
       found != t.names.end(), "--response",

@@ -13,6 +13,7 @@
 #include <thread>
 #include <tuple>
 
+#include "sim/csv.hpp"
 #include "sim/provenance.hpp"
 #include "sim/results.hpp"
 #include "sim/seed.hpp"
@@ -297,19 +298,8 @@ struct Collected {
   std::map<std::pair<std::string, std::string>, std::vector<double>> seconds;
 };
 
-/// The whole of `text` as a double, or nothing.
-std::optional<double> to_double(const std::string& text) {
-  std::size_t used = 0;
-  try {
-    const double x = std::stod(text, &used);
-    if (used == text.size()) return x;
-  } catch (const std::exception&) {
-  }
-  return std::nullopt;
-}
-
 double parse_double(const std::string& text, const fs::path& file) {
-  const auto x = to_double(text);
+  const auto x = parse_number(text);
   if (!x) throw std::runtime_error(file.string() + ": not a number (got \"" + text + "\")");
   return *x;
 }
@@ -537,7 +527,7 @@ ReproduceConfig reproduce_config(const ReproduceFlags& flags) {
   if (!flags.sigmas.empty()) {
     config.sigmas.emplace();
     for (const auto& item : split_list(flags.sigmas, "sigmas")) {
-      const auto x = to_double(item);
+      const auto x = parse_number(item);
       if (!x) theory::fail("sigmas", "not a number (got \"" + item + "\")");
       config.sigmas->push_back(*x);
     }

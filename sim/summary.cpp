@@ -5,10 +5,12 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
 #include "sim/certificate.hpp"
+#include "sim/csv.hpp"
 #include "theory/binomial.hpp"
 
 namespace reluid::sim {
@@ -17,20 +19,14 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-double parse_number(const std::string& text, const std::string& column, const RowKey& key) {
-  std::size_t used = 0;
-  double x = kNaN;
-  try {
-    x = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size()) {
+double number_cell(const std::string& text, const std::string& column, const RowKey& key) {
+  const std::optional<double> x = parse_number(text);
+  if (!x) {
     throw std::runtime_error("summary: column " + column + " of cell " + std::to_string(key.first) +
                              ", trial " + std::to_string(key.second) + " is not a number (got " +
                              text + ")");
   }
-  return x;
+  return *x;
 }
 
 std::ptrdiff_t column_index(const std::vector<std::string>& header, const std::string& name) {
@@ -90,7 +86,7 @@ std::string summary_csv(const std::vector<Cell>& cells, const TrialRows& rows) {
     const auto values = [&](std::ptrdiff_t col, const std::string& name) {
       std::vector<double> v;
       for (const auto& [key, fields] : trials) {
-        const double x = parse_number(fields[static_cast<std::size_t>(col)], name, key);
+        const double x = number_cell(fields[static_cast<std::size_t>(col)], name, key);
         if (!std::isnan(x)) v.push_back(x);
       }
       return v;
