@@ -251,6 +251,9 @@ TEST_CASE("fit_l1_constrained: bad inputs are rejected with the field named", "[
       Catch::Contains("sigma must be finite and >= 0 (got -0.5)"));
   REQUIRE_THROWS_WITH(solvers::fit_l1_constrained(X, y, {.r = 0}, rng),
                       Catch::Contains("r must be >= 1 (got 0)"));
+  REQUIRE_THROWS_WITH(
+      solvers::fit_l1_constrained(X, y, {.r = 2, .constrained = {.lambda_first = -1.0}}, rng),
+      Catch::Contains("lambda_first must be finite and >= 0 (got -1)"));
   const arma::vec y2 = y.head(10);
   REQUIRE_THROWS_WITH(solvers::fit_l1_constrained(X, y2, {.r = 2}, rng),
                       Catch::Contains("(got 10)"));
@@ -458,4 +461,21 @@ TEST_CASE("fit_l1_constrained: pruned starts come last and never raise the chose
     const arma::vec f = theory::predict(on.best.fit.net, inst.X);
     REQUIRE(on.best.fit.loss == Approx(arma::mean(arma::square(inst.y - f))).epsilon(1e-9));
   }
+}
+
+TEST_CASE("fit_constrained: lambda_first is the first λ of the path", "[solver]") {
+  // From the same start, lambda_first = lambda_start · λ_lin gives the very same path as
+  // lambda_start (λ_lin = ‖(2/n)Xᵀ(y − ȳ)‖_∞ computed here independently).
+  const Instance inst = make_instance(10, 2, 4, 100, 0.0, 2);
+  auto rng = sim::make_engine(5, 14, 0, sim::Stream::solver);
+  const Network start = random_start(10, arma::vec{1.0, -1.0}, rng);
+  const arma::vec yc = inst.y - arma::mean(inst.y);
+  const double lambda_lin = arma::abs(inst.X.t() * yc).max() * 2.0 / 100.0;
+  auto rng1 = sim::make_engine(5, 15, 0, sim::Stream::solver), rng2 = rng1;
+  const auto a = solvers::fit_constrained(inst.X, inst.y, start, {.lambda_start = 0.25}, rng1);
+  const auto b =
+      solvers::fit_constrained(inst.X, inst.y, start, {.lambda_first = 0.25 * lambda_lin}, rng2);
+  REQUIRE(a.solves == b.solves);
+  REQUIRE(a.fit.lambda == Approx(b.fit.lambda).epsilon(1e-12));
+  REQUIRE(a.fit.l1 == Approx(b.fit.l1).epsilon(1e-9));
 }
