@@ -70,6 +70,12 @@ L1TrialOptions l1_trial_options(const nlohmann::json& options) {
       o.screen_size = count_option(v, key, 1000000);
     } else if (key == "pruned_starts") {
       o.pruned_starts = count_option(v, key, 1) == 1;
+    } else if (key == "pruned_grow") {
+      o.pruned_grow = count_option(v, key, 1000);
+    } else if (key == "pruned_restarts") {
+      o.pruned_restarts = count_option(v, key, 1000);
+    } else if (key == "stagnation_window") {
+      o.stagnation_window = count_option(v, key, 1000);
     } else if (key == "noiseless_tol") {
       o.noiseless_tol = number_option(v, key, 1e-16, 1e-1);
     } else if (key == "recovery_floor") {
@@ -123,9 +129,12 @@ TrialOutcome run_l1_trial(const Cell& cell, const L1TrialOptions& options,
                                     .random_starts = options.random_starts,
                                     .screened_starts = options.screened_starts,
                                     .screen_size = options.screen_size,
-                                    .pruned_starts = options.pruned_starts};
+                                    .pruned_starts = options.pruned_starts,
+                                    .pruned_restarts = options.pruned_restarts,
+                                    .pruned_grow = options.pruned_grow};
   fit_options.constrained.sigma = cell.sigma;
   fit_options.constrained.noiseless_tol = options.noiseless_tol;
+  fit_options.constrained.stagnation_window = options.stagnation_window;
   out.fit = solvers::fit_l1_constrained(data.X, data.y, fit_options, solver_rng);
 
   const double tau = options.tau_floor + options.tau_per_sigma * cell.sigma;

@@ -24,6 +24,12 @@ struct L1TrialOptions {
   std::size_t screened_starts = solvers::L1FitOptions{}.screened_starts;
   arma::uword screen_size = 0;  ///< inputs kept by the screen; 0 = solvers::default_screen_size
   bool pruned_starts = solvers::L1FitOptions{}.pruned_starts;  ///< one pruned start per k
+  /// Fresh starts per restricted problem of a pruned start (solvers::L1FitOptions).
+  std::size_t pruned_restarts = solvers::L1FitOptions{}.pruned_restarts;
+  /// Rows a pruned start's restricted problem may grow by (solvers::L1FitOptions).
+  std::size_t pruned_grow = solvers::L1FitOptions{}.pruned_grow;
+  /// Stagnation stop of the λ path (solvers::ConstrainedOptions::stagnation_window); 0 = off.
+  std::size_t stagnation_window = solvers::ConstrainedOptions{}.stagnation_window;
   double noiseless_tol = 1e-6;       ///< σ = 0 target loss, relative to Var(y)
   CertificateOptions certificate{};  ///< keys recovery_floor, recovery_per_sigma, l1_rel_tol
   /// Support threshold τ = tau_floor + tau_per_sigma·σ of Ŝ_τ (Corollary 1).

@@ -55,6 +55,8 @@ void validate_options(const ConstrainedOptions& o, std::string_view where) {
   theory::require(o.path_ratio > 0.0 && o.path_ratio < 1.0, w, "path_ratio must be in (0, 1)",
                   o.path_ratio);
   theory::require(o.max_path >= 1, w, "max_path must be >= 1", o.max_path);
+  theory::require(o.stagnation_drop >= 0.0 && o.stagnation_drop < 1.0, w,
+                  "stagnation_drop must be in [0, 1)", o.stagnation_drop);
 }
 
 }  // namespace
@@ -129,6 +131,8 @@ ConstrainedResult fit_constrained(const arma::mat& X, const arma::vec& y,
   } else {
     hi = cur;
     have_hi = true;
+    // Losses of the infeasible stages, for the stagnation stop.
+    std::vector<double> losses{cur.loss};
     for (std::size_t k = 1; k < options.max_path; ++k) {
       lam *= options.path_ratio;
       PenalizedResult f = solve(lam, cur.net, options.path_inner);
@@ -139,6 +143,12 @@ ConstrainedResult fit_constrained(const arma::mat& X, const arma::vec& y,
       }
       hi = f;
       cur = f;
+      losses.push_back(f.loss);
+      const std::size_t w = options.stagnation_window;
+      if (w > 0 && losses.size() > w &&
+          f.loss > (1.0 - options.stagnation_drop) * losses[losses.size() - 1 - w]) {
+        break;  // the penalty no longer matters: smaller λ only re-solves the same local fit
+      }
     }
   }
 
@@ -329,17 +339,65 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
       arma::uvec best_keep;
       std::size_t solves = 0, iterations = 0;
       for (arma::uword m = (nnz + 1) / 2; m >= 2 && m < nnz; m = (m + 1) / 2) {
-        const arma::uvec keep = largest(norms, m);
-        const arma::mat Xs = X.cols(keep);
-        theory::Network start = parent.fit.net;
-        start.W = parent.fit.net.W.rows(keep);
-        ConstrainedOptions sub = options.constrained;
-        sub.lambda_first = parent.fit.lambda;
-        ConstrainedResult c = fit_constrained(Xs, y, start, sub, rng);
-        solves += c.solves;
-        iterations += c.total_iterations;
-        if (!have_p || better(c, best_p)) {
-          best_p = std::move(c);
+        arma::uvec keep = largest(norms, m);
+        ConstrainedResult best_m;
+        bool have_m = false;
+        auto run_m = [&](const arma::mat& Xs, const theory::Network& start,
+                         const ConstrainedOptions& sub) {
+          ConstrainedResult c = fit_constrained(Xs, y, start, sub, rng);
+          solves += c.solves;
+          iterations += c.total_iterations;
+          if (!have_m || better(c, best_m)) {
+            best_m = std::move(c);
+            have_m = true;
+            return true;
+          }
+          return false;
+        };
+        {
+          const arma::mat Xs = X.cols(keep);
+          theory::Network cut = parent.fit.net;
+          cut.W = parent.fit.net.W.rows(keep);
+          ConstrainedOptions sub = options.constrained;
+          sub.lambda_first = parent.fit.lambda;
+          run_m(Xs, cut, sub);
+          // Fresh starts in R^m: the cut fit can sit in a wrong basin even when the m rows hold
+          // the support, and these small problems are cheap.
+          if (options.pruned_restarts > 0) {
+            const arma::vec a = sign_pattern(r, k);
+            if (options.spectral_starts == 1 && r <= m) {
+              run_m(Xs, spectral_start(stein_spectrum(Xs, y), r, k), options.constrained);
+            }
+            for (std::size_t i = 0; i < options.pruned_restarts; ++i) {
+              run_m(Xs, random_start(m, a), options.constrained);
+            }
+          }
+        }
+        // Grow: while infeasible, add the row outside `keep` with the largest gradient of the
+        // loss (ℓ2 over neurons) at the embedded fit — a true row the cut missed — and refit.
+        for (std::size_t g = 0; g < options.pruned_grow && !best_m.feasible && keep.n_elem < p;
+             ++g) {
+          arma::mat W(p, r, arma::fill::zeros);
+          W.rows(keep) = best_m.fit.net.W;
+          arma::mat gW;
+          arma::vec gb;
+          LeastSquaresLoss{X, y, best_m.fit.net.a}.gradient(W, best_m.fit.net.b, gW, gb);
+          arma::vec score = arma::sum(arma::square(gW), 1);
+          score.elem(keep).fill(-1.0);
+          const arma::uword add = score.index_max();
+          const arma::uvec grown = arma::join_cols(keep, arma::uvec{add});
+          theory::Network start = best_m.fit.net;
+          start.W = W.rows(grown);
+          ConstrainedOptions sub = options.constrained;
+          sub.lambda_first = best_m.fit.lambda;
+          const arma::mat Xs = X.cols(grown);
+          if (run_m(Xs, start, sub))
+            keep = grown;
+          else
+            break;
+        }
+        if (have_m && (!have_p || better(best_m, best_p))) {
+          best_p = std::move(best_m);
           best_keep = keep;
           have_p = true;
         }

@@ -40,6 +40,13 @@ struct ConstrainedOptions {
   double lambda_first = 0.0;
   double path_ratio = 0.5;    ///< geometric factor between consecutive λ of the path, in (0, 1)
   std::size_t max_path = 60;  ///< λ values on the path at most
+  /// Stagnation stop of the downward path: it ends (infeasible) when the loss of a stage is above
+  /// (1 − stagnation_drop) × the loss stagnation_window stages earlier, i.e. when λ fell by
+  /// path_ratio^window without moving the fit; 0 turns the stop off. Such a path has reached a
+  /// local fit of the unpenalized loss that does not meet the target (a wrong sign count, or a
+  /// spurious local minimum); the stages left would only re-solve it (measured in README).
+  std::size_t stagnation_window = 4;
+  double stagnation_drop = 0.01;
   std::size_t max_root = 25;  ///< root-search solves at most
   /// Inner options on the continuation path (λ is overwritten): loose, as intermediate λ stages
   /// only have to warm-start the next one.
@@ -61,8 +68,9 @@ struct ConstrainedResult {
 
 /// The λ search for fixed signs start.a, from `start` (p × r):
 ///  1. continuation: λ_k = λ₀·ratio^k, each penalized fit warm-started from the previous one,
-///     until the loss drops to the target (if the first stage is already feasible, λ is raised
-///     by 1/ratio instead until it is not, or W = 0);
+///     until the loss drops to the target or stagnates (stagnation_window; the start is then
+///     infeasible) (if the first stage is already feasible, λ is raised by 1/ratio instead until
+///     it is not, or W = 0);
 ///  2. a safeguarded root search on u = log λ for log(loss) = log(target) inside the bracket
 ///     [feasible λ, infeasible λ]: secant (regula falsi, Illinois-modified) steps that fall
 ///     outside the middle 90% of the bracket are replaced by bisection (SPGL1's Pareto-curve root
@@ -113,6 +121,14 @@ struct L1FitOptions {
   arma::uword screen_size = 0;
   /// One pruned start per sign count after all others (see fit_l1_constrained).
   bool pruned_starts = true;
+  /// Fresh starts of each restricted problem of a pruned start, besides the cut fit: its
+  /// spectral start (when spectral_starts = 1 and r ≤ m) and this many random starts in R^m;
+  /// 0 keeps only the cut fit.
+  std::size_t pruned_restarts = 2;
+  /// Rows a restricted problem of a pruned start may grow by while its best fit is infeasible:
+  /// each time the row with the largest loss gradient at the embedded fit is added and the
+  /// problem refitted (stops early when that does not improve the fit); 0 = no growth.
+  std::size_t pruned_grow = 2;
   ConstrainedOptions constrained{};  ///< σ and the λ search
 };
 
@@ -137,10 +153,15 @@ struct L1FitResult {
 /// adding them can only lower the ‖W‖₁ of the answer. Last, if pruned_starts, one pruned start
 /// per k whose best fit so far (over all its starts) has nnz non-zero rows: for m = ⌈nnz/2⌉,
 /// ⌈m/2⌉, … down to 2 the problem restricted to the m largest rows (ℓ2 row norm) is solved from
-/// the fit cut to those rows, with the continuation starting at the fit's λ; the best feasible
-/// restricted fit, embedded with zero rows elsewhere, is refitted on all p inputs from its λ.
+/// the fit cut to those rows, with the continuation starting at the fit's λ, and from
+/// `pruned_restarts` fresh starts in R^m (the restricted spectral start and random starts); while
+/// its best fit is infeasible, the row set grows (at most `pruned_grow` times) by the row with the
+/// largest loss gradient at the embedded fit. The best feasible restricted fit over all m,
+/// embedded with zero rows elsewhere, is refitted on all p inputs from its λ.
 /// At σ = 0 and n near the transition the other starts tend to end at dense interpolating fits
-/// that hold the support among many small rows; pruning finds the sparse fit behind them. Returns
+/// that hold the support among many small rows; pruning finds the sparse fit behind them (the
+/// restarts when the cut fit sits in a wrong basin, the growth when a weak true row ranks far
+/// down). Returns
 /// the feasible fit with the smallest ‖W‖₁ (ties: smaller loss); if none is feasible, the fit with
 /// the smallest loss. All randomness comes from rng (the caller passes sim::Stream::solver). Throws
 /// std::invalid_argument for σ < 0 or non-finite, r < 1, bad data (n < 2, NaN, n mismatch), and bad
