@@ -111,14 +111,22 @@ TEST_CASE("fit_adam_prox: a full-batch fixed point satisfies the KKT conditions"
   REQUIRE(arma::abs(gb).max() <= tol);
 }
 
-TEST_CASE("fit_nn (prox): the chosen fit satisfies the KKT conditions of eq. (10)", "[nn]") {
-  const Problem pr = small_problem(200, 10, 0.2, 5);
-  auto rng = sim::make_engine(6, 0, 0, sim::Stream::solver);
+namespace {
+/// Two λ values, width 6 and a tight inner solve: a small problem whose fits are KKT points.
+solvers::NnOptions tight_options() {
   solvers::NnOptions o;
   o.lambdas = {0.05, 0.02};
   o.widths = {6};
   o.max_iter = 20000;
   o.rel_tol = 1e-10;
+  return o;
+}
+}  // namespace
+
+TEST_CASE("fit_nn (prox): the chosen fit satisfies the KKT conditions of eq. (10)", "[nn]") {
+  const Problem pr = small_problem(200, 10, 0.2, 5);
+  auto rng = sim::make_engine(6, 0, 0, sim::Stream::solver);
+  solvers::NnOptions o = tight_options();
   const solvers::NnFit fit = solvers::fit_nn(pr.X, pr.y, o, rng);
   // The final fit is the refit on all rows of the standardised data.
   const arma::mat X = standardized(pr.X);
@@ -238,11 +246,7 @@ TEST_CASE("fit_nn: the relaxed refit lives on the selected columns and is a bett
   // fit's on the same rows, and the KKT conditions of its own (small) λ on the selected columns.
   const Problem pr = small_problem(200, 10, 0.2, 5);
   auto rng = sim::make_engine(6, 0, 0, sim::Stream::solver);
-  solvers::NnOptions o;
-  o.lambdas = {0.05, 0.02};
-  o.widths = {6};
-  o.max_iter = 20000;
-  o.rel_tol = 1e-10;
+  solvers::NnOptions o = tight_options();
   o.relaxed_lambdas = {0.01};
   o.selection = GENERATE(solvers::NnSelection::penalized, solvers::NnSelection::relaxed);
   CAPTURE(solvers::to_string(o.selection));
