@@ -276,6 +276,12 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     }
   }
 
+  // The λ search continuing from a fit at λ (its path starts there).
+  const auto continuing = [&](double lambda) {
+    ConstrainedOptions o = options.constrained;
+    o.lambda_first = lambda;
+    return o;
+  };
   // Refits on all p inputs a fit of the columns `keep`, embedded with zero rows elsewhere, with
   // the continuation starting at its λ; records it as a start of `kind`.
   const auto embed_and_refit = [&](const ConstrainedResult& sub, const arma::uvec& keep,
@@ -284,9 +290,8 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     theory::Network start = sub.fit.net;
     start.W.zeros(p, r);
     start.W.rows(keep) = sub.fit.net.W;
-    ConstrainedOptions full = options.constrained;
-    full.lambda_first = sub.fit.lambda;
-    record(fit_constrained(X, y, start, full, rng), k, kind, 0, solves, iterations);
+    record(fit_constrained(X, y, start, continuing(sub.fit.lambda), rng), k, kind, 0, solves,
+           iterations);
   };
 
   if (options.screened_starts > 0) {
@@ -358,9 +363,7 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
           const arma::mat Xs = X.cols(keep);
           theory::Network cut = parent.fit.net;
           cut.W = parent.fit.net.W.rows(keep);
-          ConstrainedOptions sub = options.constrained;
-          sub.lambda_first = parent.fit.lambda;
-          run_m(Xs, cut, sub);
+          run_m(Xs, cut, continuing(parent.fit.lambda));
           // Fresh starts in R^m: the cut fit can sit in a wrong basin even when the m rows hold
           // the support, and these small problems are cheap.
           if (options.pruned_restarts > 0) {
@@ -388,15 +391,12 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
           const arma::uvec grown = arma::join_cols(keep, arma::uvec{add});
           theory::Network start = best_m.fit.net;
           start.W = W.rows(grown);
-          ConstrainedOptions sub = options.constrained;
-          sub.lambda_first = best_m.fit.lambda;
-          const arma::mat Xs = X.cols(grown);
-          if (run_m(Xs, start, sub))
+          if (run_m(X.cols(grown), start, continuing(best_m.fit.lambda)))
             keep = grown;
           else
             break;
         }
-        if (have_m && (!have_p || better(best_m, best_p))) {
+        if (!have_p || better(best_m, best_p)) {  // best_m is set: the cut fit always runs
           best_p = std::move(best_m);
           best_keep = keep;
           have_p = true;
