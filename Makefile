@@ -3,7 +3,7 @@
 
 PACKAGES := g++ cmake make git libarmadillo-dev libopenblas-dev libboost-math-dev \
             libboost-random-dev catch2 libcli11-dev nlohmann-json3-dev libtomlplusplus-dev \
-            libxgboost-dev gnuplot-nox
+            libxgboost-dev libglpk-dev gnuplot-nox
 BUILD    ?= build
 JOBS     ?= $(shell nproc)
 WERROR   ?= OFF

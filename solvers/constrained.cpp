@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "solvers/gmm_split.hpp"
+#include "solvers/pattern_lp.hpp"
 #include "solvers/screen.hpp"
 #include "solvers/spectral.hpp"
 #include "theory/check.hpp"
@@ -35,6 +36,8 @@ std::string_view to_string(StartKind kind) {
       return "screened";
     case StartKind::pruned:
       return "pruned";
+    case StartKind::polished:
+      return "polished";
   }
   return "unknown";
 }
@@ -206,6 +209,8 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
   validate_data(X, y, where);
   validate_options(options.constrained, where);
   theory::require(options.r >= 1, where, "r must be >= 1", options.r);
+  theory::require(options.lp_fill > 0.0 && options.lp_fill <= 1.0, where,
+                  "lp_fill must be in (0, 1]", options.lp_fill);
   theory::require(options.spectral_starts <= 1, where, "spectral_starts must be 0 or 1",
                   options.spectral_starts);
   theory::require(options.spectral_starts + options.random_starts + options.screened_starts >= 1,
@@ -407,6 +412,47 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
         embed_and_refit(best_p, best_keep, k, StartKind::pruned, solves, iterations);
       }
     }
+  }
+  // Polished starts (σ = 0), last, so that every other start is what it would be without them:
+  // the LP descent from each sign count's best feasible fit.
+  const bool polish = options.lp_rounds > 0 && options.constrained.sigma == 0.0;
+  const double lipschitz = polish ? lipschitz_bound(X, r) : 0.0;
+  for (arma::uword k = 0; k <= r && polish; ++k) {
+    if (!have_k[k] || !best_k[k].feasible) continue;
+    const ConstrainedResult& parent = best_k[k];
+    // Over the parent's non-zero rows only (the LP can empty rows, not fill new ones): the LP of
+    // a sparse fit at large p is then small.
+    const arma::uvec keep = arma::find(arma::any(parent.fit.net.W != 0.0, 1));
+    if (keep.n_elem == 0) continue;
+    theory::Network sub = parent.fit.net;
+    sub.W = parent.fit.net.W.rows(keep);
+    const arma::mat Xs = X.cols(keep);
+    PatternLpResult lp =
+        polish_pattern_lp(Xs, y, sub, residual_bounds(Xs, y, sub, parent.target, options.lp_fill),
+                          {.max_rounds = options.lp_rounds});
+    if (lp.stop == PatternLpStop::lp_failed) continue;
+    ConstrainedResult c;
+    c.fit.net = lp.net;
+    c.fit.net.W.zeros(p, r);
+    c.fit.net.W.rows(keep) = lp.net.W;
+    c.fit.loss = lp.loss;
+    c.fit.l1 = lp.l1;
+    c.fit.lambda = parent.fit.lambda;
+    c.fit.objective = lp.loss + parent.fit.lambda * lp.l1;
+    c.fit.iterations = lp.simplex_iterations;
+    c.fit.stop =
+        lp.stop == PatternLpStop::max_rounds ? StopReason::max_iter : StopReason::converged;
+    c.fit.stationarity = prox_gradient_norm(LeastSquaresLoss{X, y, lp.net.a}, c.fit.net.W, lp.net.b,
+                                            parent.fit.lambda, 1.0 / lipschitz);
+    c.target = parent.target;
+    c.slack = c.target - c.fit.loss;
+    c.feasible = c.fit.loss <= c.target;
+    c.stop = !c.feasible                    ? ConstraintStop::infeasible
+             : c.fit.loss >= 0.1 * c.target ? ConstraintStop::on_target
+                                            : ConstraintStop::bracketed;
+    c.solves = lp.rounds;
+    c.total_iterations = lp.simplex_iterations;
+    record(std::move(c), k, StartKind::polished, 0, 0, 0);
   }
   return result;
 }

@@ -88,7 +88,9 @@ ConstrainedResult fit_constrained(const arma::mat& X, const arma::vec& y,
 ///            zero rows elsewhere, refitted on all p inputs from its λ
 ///  pruned    the best fit of a sign count cut to its largest rows, refitted on those rows,
 ///            then on all p inputs from its λ
-enum class StartKind { spectral, random, screened, pruned };
+///  polished  the best feasible fit of a sign count over all other starts, improved by the
+///            activation-pattern LP descent (solvers/pattern_lp.hpp); σ = 0 only
+enum class StartKind { spectral, random, screened, pruned, polished };
 std::string_view to_string(StartKind kind);
 
 /// Outcome of one start of fit_l1_constrained.
@@ -102,6 +104,7 @@ struct StartRecord {
   StopReason inner_stop = StopReason::max_iter;
   /// Penalized solves and inner iterations of this start; a screened start includes those of
   /// its restricted fits (all its restricted starts), so the sums over starts are the whole cost.
+  /// A polished start counts its LP solves as solves and its simplex iterations as iterations.
   std::size_t solves = 0, iterations = 0;
 };
 
@@ -129,6 +132,15 @@ struct L1FitOptions {
   /// each time the row with the largest loss gradient at the embedded fit is added and the
   /// problem refitted (stops early when that does not improve the fit); 0 = no growth.
   std::size_t pruned_grow = 2;
+  /// σ = 0 only: LP budget (PatternLpOptions::max_rounds) of the polished starts; 0 (the
+  /// default) turns them off. See fit_l1_constrained. Measured on the noiseless sweep n ∈ {50,
+  /// 100, 200, 400}, p = 100, r = 3, s = 6, 20 trials per n, seeds 7 and 11 (README,
+  /// "Measured"): with 40 they lower ‖Ŵ‖₁ a little in most trials but change no certificate
+  /// class, at 1.5–2.5× the time per fit.
+  std::size_t lp_rounds = 0;
+  /// Residual bounds of the polished starts: residual_bounds(…, target, lp_fill) of the parent
+  /// fit, in (0, 1]; the headroom 1 − lp_fill absorbs GLPK's feasibility tolerance.
+  double lp_fill = 0.98;
   ConstrainedOptions constrained{};  ///< σ and the λ search
 };
 
@@ -158,6 +170,12 @@ struct L1FitResult {
 /// its best fit is infeasible, the row set grows (at most `pruned_grow` times) by the row with the
 /// largest loss gradient at the embedded fit. The best feasible restricted fit over all m,
 /// embedded with zero rows elsewhere, is refitted on all p inputs from its λ.
+/// Last, at σ = 0 and if lp_rounds > 0 (off by default), each sign count's best feasible fit is
+/// polished by polish_pattern_lp over its non-zero rows (the others stay 0; residual bounds of
+/// residual_bounds with lp_fill) and recorded as a
+/// `polished` start (feasible if the network, evaluated through the ReLU, meets the target).
+/// Being last and drawing nothing from rng, the polished starts leave every other start as it
+/// would be without them: they can only lower the ‖W‖₁ of the answer.
 /// At σ = 0 and n near the transition the other starts tend to end at dense interpolating fits
 /// that hold the support among many small rows; pruning finds the sparse fit behind them (the
 /// restarts when the cut fit sits in a wrong basin, the growth when a weak true row ranks far

@@ -226,14 +226,17 @@ TEST_CASE("fit_l1_constrained: recovers a small noiseless network", "[solver]") 
   const Instance inst = make_instance(20, 2, 4, 200, 0.0, 6);
   auto rng = sim::make_engine(5, 6, 0, sim::Stream::solver);
   const auto fit = solvers::fit_l1_constrained(inst.X, inst.y, {.r = 2}, rng);
-  // k = 0, 1, 2 × (1 spectral + 2 random, then at most 1 pruned; screened starts are off)
+  // k = 0, 1, 2 × (1 spectral + 2 random, then at most 1 pruned and 2 polished; screened starts
+  // are off)
   std::map<solvers::StartKind, int> kinds;
   for (const auto& s : fit.starts) ++kinds[s.kind];
   REQUIRE(kinds[solvers::StartKind::spectral] == 3);
   REQUIRE(kinds[solvers::StartKind::random] == 6);
   REQUIRE(kinds[solvers::StartKind::screened] == 0);
   REQUIRE(kinds[solvers::StartKind::pruned] <= 3);
-  REQUIRE(fit.starts.size() == 9 + static_cast<std::size_t>(kinds[solvers::StartKind::pruned]));
+  REQUIRE(kinds[solvers::StartKind::polished] <= 6);
+  REQUIRE(fit.starts.size() == 9 + static_cast<std::size_t>(kinds[solvers::StartKind::pruned] +
+                                                            kinds[solvers::StartKind::polished]));
   REQUIRE(fit.best.feasible);
   REQUIRE(fit.best.fit.loss <= 1e-6 * arma::var(inst.y, 1));
   const auto d2 = theory::distance_d2(fit.best.fit.net, inst.truth);
@@ -380,7 +383,8 @@ TEST_CASE("fit_l1_constrained: a screened start alone recovers when the screen h
                                                 .random_starts = 0,
                                                 .screened_starts = 2,
                                                 .screen_size = 20,
-                                                .pruned_starts = false},
+                                                .pruned_starts = false,
+                                                .lp_rounds = 0},
                                                rng);
   REQUIRE(fit.starts.size() == 3);
   for (const auto& s : fit.starts) REQUIRE(s.kind == solvers::StartKind::screened);
@@ -402,9 +406,9 @@ TEST_CASE("fit_l1_constrained: screened starts never raise the chosen ‖W‖₁
   auto rng1 = sim::make_engine(5, 12, 0, sim::Stream::solver);
   auto rng2 = rng1;
   const auto off = solvers::fit_l1_constrained(
-      inst.X, inst.y, {.r = 3, .screened_starts = 0, .pruned_starts = false}, rng1);
+      inst.X, inst.y, {.r = 3, .screened_starts = 0, .pruned_starts = false, .lp_rounds = 0}, rng1);
   const auto on = solvers::fit_l1_constrained(
-      inst.X, inst.y, {.r = 3, .screened_starts = 2, .pruned_starts = false}, rng2);
+      inst.X, inst.y, {.r = 3, .screened_starts = 2, .pruned_starts = false, .lp_rounds = 0}, rng2);
   REQUIRE(on.starts.size() == off.starts.size() + 4);
   for (std::size_t i = 0; i < off.starts.size(); ++i) {
     CAPTURE(i);
@@ -432,9 +436,9 @@ TEST_CASE("fit_l1_constrained: pruned starts come last and never raise the chose
   auto rng1 = sim::make_engine(5, 13, 0, sim::Stream::solver);
   auto rng2 = rng1;
   const auto off = solvers::fit_l1_constrained(
-      inst.X, inst.y, {.r = 3, .screened_starts = 0, .pruned_starts = false}, rng1);
+      inst.X, inst.y, {.r = 3, .screened_starts = 0, .pruned_starts = false, .lp_rounds = 0}, rng1);
   const auto on = solvers::fit_l1_constrained(
-      inst.X, inst.y, {.r = 3, .screened_starts = 0, .pruned_starts = true}, rng2);
+      inst.X, inst.y, {.r = 3, .screened_starts = 0, .pruned_starts = true, .lp_rounds = 0}, rng2);
   REQUIRE(on.starts.size() > off.starts.size());
   REQUIRE(on.starts.size() <= off.starts.size() + 4);
   for (std::size_t i = 0; i < off.starts.size(); ++i) {
@@ -523,8 +527,8 @@ TEST_CASE("fit_l1_constrained: a pruned start's restarts and growth find a suppo
   const double l1_truth = theory::l1_norm(truth.W);
   auto rng1 = sim::make_engine(7, 2, 3, sim::Stream::solver), rng2 = rng1;
   const auto plain = solvers::fit_l1_constrained(
-      data.X, data.y, {.r = 3, .pruned_restarts = 0, .pruned_grow = 0}, rng1);
-  const auto full = solvers::fit_l1_constrained(data.X, data.y, {.r = 3}, rng2);
+      data.X, data.y, {.r = 3, .pruned_restarts = 0, .pruned_grow = 0, .lp_rounds = 0}, rng1);
+  const auto full = solvers::fit_l1_constrained(data.X, data.y, {.r = 3, .lp_rounds = 0}, rng2);
   CAPTURE(plain.best.fit.l1, full.best.fit.l1, l1_truth);
   REQUIRE(plain.best.fit.l1 > 1.2 * l1_truth);
   // The same spectral and random starts before the pruned ones.

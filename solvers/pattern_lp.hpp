@@ -1,0 +1,76 @@
+// Exact ℓ1 descent over activation patterns for the constrained fit (eq. 4) under a box on the
+// residuals, by linear programming (GLPK).
+//
+// For a fixed activation pattern m (m_ij = 1 iff w_jᵀx_i + b_j ≥ 0) the network is linear in
+// (W, b), so
+//   min ‖W‖₁  s.t.  |Σ_j a_j m_ij (w_jᵀx_i + b_j) − y_i| ≤ δ_i,  (2m_ij − 1)(w_jᵀx_i + b_j) ≥ 0
+// is a linear program whose solution is the exact minimum of ‖W‖₁ over the pattern's region with
+// every residual within its bound (so (1/n)Σ residual² ≤ (1/n)Σ δ_i²). At its solution some samples
+// sit on a kink, w_jᵀx_i + b_j = 0, where the point belongs to the neighbouring region too;
+// flipping m_ij for every such kink constraint that binds (non-zero dual) keeps the point feasible,
+// so the next region's LP can only lower ‖W‖₁. Repeating until no binding kink is left, or ‖W‖₁
+// stops falling, is a monotone descent that ends at a point no single region change of that kind
+// improves. It complements the penalized path (solvers/penalized.hpp), whose proximal steps
+// stall on exactly those kinks.
+#pragma once
+
+#include <armadillo>
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+#include "theory/model.hpp"
+
+namespace reluid::solvers {
+
+/// How polish_pattern_lp ended.
+enum class PatternLpStop {
+  no_binding_kink,  ///< the last LP's solution has no binding kink constraint left to flip
+  no_descent,       ///< flipping the binding kinks did not lower ‖W‖₁ by more than rel_tol
+  max_rounds,       ///< the LP budget ran out while ‖W‖₁ was still falling
+  lp_failed         ///< the first LP was infeasible or GLPK failed (the start is returned)
+};
+
+/// "no_binding_kink", "no_descent", "max_rounds" or "lp_failed".
+std::string_view to_string(PatternLpStop stop);
+
+/// Options of polish_pattern_lp.
+struct PatternLpOptions {
+  double delta = 0.0;           ///< residual bound δ ≥ 0: |f(x_i) − y_i| ≤ δ for every i
+  std::size_t max_rounds = 40;  ///< LP solves at most (≥ 1): the start's region plus flips
+  double rel_tol = 1e-9;   ///< a flip round must lower ‖W‖₁ by more than rel_tol·‖W‖₁
+  double dual_tol = 1e-9;  ///< a kink constraint binds when |dual| > dual_tol
+};
+
+/// Result of polish_pattern_lp.
+struct PatternLpResult {
+  theory::Network net{};    ///< the last LP's solution (the start if the first LP failed)
+  double l1 = 0;            ///< ‖W‖₁ of net
+  double loss = 0;          ///< (1/n) Σ (f(x_i) − y_i)² of net, through the ReLU itself
+  double max_residual = 0;  ///< max_i |f(x_i) − y_i| of net, through the ReLU itself
+  std::size_t rounds = 0;   ///< LPs solved
+  std::size_t flips = 0;    ///< pattern entries flipped in total
+  std::size_t simplex_iterations = 0;  ///< summed over the LPs
+  std::vector<double> l1_trace;        ///< ‖W‖₁ of each LP's solution, in order
+  PatternLpStop stop = PatternLpStop::lp_failed;
+};
+
+/// Residual bounds shaped by `start`'s residuals e (mean square L) whose mean square is
+/// fill·target, so that any point within them meets the loss target with a relative headroom of
+/// 1 − fill for the LP's tolerances: δ_i = √(c·e_i² + fill·target − c·L) with c = min(1,
+/// fill·target / L). If L ≤ fill·target, |e_i| ≤ δ_i (start inside); otherwise δ = √c·|e|.
+/// X: n × p; y: n values; target ≥ 0, fill in (0, 1].
+arma::vec residual_bounds(const arma::mat& X, const arma::vec& y, const theory::Network& start,
+                          double target, double fill);
+
+/// Runs the LP descent from the activation pattern of `start` (its signs a are kept; its W and b
+/// only fix the first pattern and are the answer if the first LP fails) with the residual bounds
+/// delta (n values ≥ 0; zeros ask for interpolation). X: n × p, one observation per row; y: n
+/// values. The LP has 2pr + r columns and n + nr rows, so it is meant
+/// for the sizes of reluid's sweeps (p up to a few hundred), or for restricted fits.
+/// Deterministic. Throws std::invalid_argument on bad shapes, non-finite data, δ_i < 0.
+PatternLpResult polish_pattern_lp(const arma::mat& X, const arma::vec& y,
+                                  const theory::Network& start, const arma::vec& delta,
+                                  const PatternLpOptions& options = {});
+
+}  // namespace reluid::solvers

@@ -1,0 +1,204 @@
+// Tests of the activation-pattern LP descent: brute-force basis pursuit, feasibility through the
+// ReLU, monotone descent, exact recovery across kinks, and its use as a start of the ℓ1 fit.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <vector>
+
+#include "sim/data.hpp"
+#include "sim/seed.hpp"
+#include "sim/truth.hpp"
+#include "solvers/constrained.hpp"
+#include "solvers/pattern_lp.hpp"
+#include "theory/distance.hpp"
+#include "theory/model.hpp"
+
+using namespace reluid;
+using theory::Network;
+
+namespace {
+
+/// min ‖w‖₁ s.t. Xw + b·1 = y by enumerating basic solutions: a vertex of the split LP has at
+/// most n non-zero variables, so either b is free with n − 1 columns, or b = 0 with n columns;
+/// every such square system is solved and the smallest ‖w‖₁ kept.
+double basis_pursuit_brute_force(const arma::mat& X, const arma::vec& y) {
+  const arma::uword n = X.n_rows, p = X.n_cols;
+  double best = arma::datum::inf;
+  for (int with_b = 0; with_b <= 1; ++with_b) {
+    const arma::uword m = with_b ? n - 1 : n;
+    std::vector<arma::uword> pick(m);
+    for (arma::uword i = 0; i < m; ++i) pick[i] = i;
+    while (true) {
+      arma::mat A(n, n, arma::fill::ones);
+      for (arma::uword i = 0; i < m; ++i) A.col(i) = X.col(pick[i]);
+      arma::vec sol;
+      if (std::abs(arma::det(A)) > 1e-10 && arma::solve(sol, A, y)) {
+        best = std::min(best, arma::accu(arma::abs(sol.head(m))));
+      }
+      // Next m-subset in lexicographic order.
+      arma::uword i = m;
+      while (i > 0 && pick[i - 1] == p - m + i - 1) --i;
+      if (i == 0) break;
+      ++pick[i - 1];
+      for (arma::uword k = i; k < m; ++k) pick[k] = pick[k - 1] + 1;
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+TEST_CASE("polish_pattern_lp: equals brute-force basis pursuit when every sample is active",
+          "[pattern_lp]") {
+  // One neuron, every pre-activation positive (b = 20) and every y_i > 0: the region's LP is
+  // min ‖w‖₁ s.t. Xw + b = y with the kink rows slack, i.e. basis pursuit with an intercept.
+  const int seed = GENERATE(1, 2, 3, 4, 5);
+  CAPTURE(seed);
+  auto rng = sim::make_engine(31, 0, static_cast<std::uint64_t>(seed), sim::Stream::data);
+  const arma::uword n = 5, p = 8;
+  const arma::mat X = theory::standard_normal(n, p, rng);
+  const arma::vec y = 3.0 + theory::uniform(n, 1, 0.0, 1.0, rng);
+  Network start{0.01 * arma::ones(p, 1), arma::vec{1.0}, arma::vec{20.0}};
+  const auto lp = solvers::polish_pattern_lp(X, y, start, arma::zeros(n));
+  CAPTURE(lp.l1, to_string(lp.stop), lp.rounds);
+  REQUIRE(lp.stop == solvers::PatternLpStop::no_binding_kink);
+  REQUIRE(lp.rounds == 1);
+  REQUIRE(lp.l1 == Approx(basis_pursuit_brute_force(X, y)).epsilon(1e-9));
+  REQUIRE(lp.max_residual < 1e-9);
+  REQUIRE(lp.l1 == theory::l1_norm(lp.net.W));
+}
+
+namespace {
+
+/// A constrained penalized fit (σ = 0) of a seeded p = 20, r = 2, s = 4, n = 60 instance, from a
+/// random start: a feasible point whose region's LP has something left to gain.
+struct FitInstance {
+  arma::mat X;
+  arma::vec y;
+  solvers::ConstrainedResult fit;
+};
+FitInstance fit_instance(std::uint64_t trial) {
+  auto rt = sim::make_engine(32, 0, trial, sim::Stream::truth);
+  auto rd = sim::make_engine(32, 0, trial, sim::Stream::data);
+  auto rs = sim::make_engine(32, 0, trial, sim::Stream::solver);
+  const Network truth =
+      sim::make_truth({.p = 20, .r = 2, .s = 4, .B = 2.0, .bias_bound = 1.0, .mu = 0.5}, rt);
+  const auto data = sim::make_data(truth, {.n = 60, .sigma = 0.0}, rd);
+  Network start = truth;
+  start.W = theory::standard_normal(20, 2, rs);
+  start.b = arma::zeros(2);
+  return {data.X, data.y, solvers::fit_constrained(data.X, data.y, start, {}, rs)};
+}
+
+}  // namespace
+
+TEST_CASE(
+    "polish_pattern_lp: the answer meets its residual bounds through the ReLU and never "
+    "raises ‖W‖₁",
+    "[pattern_lp]") {
+  // Every residual, recomputed from the returned network, is within its bound (up to GLPK's
+  // tolerance), so the loss target holds; ‖W‖₁ is at most the start's.
+  const std::uint64_t trial = GENERATE(0, 1, 2);
+  CAPTURE(trial);
+  const FitInstance inst = fit_instance(trial);
+  const auto& fit = inst.fit;
+  REQUIRE(fit.feasible);
+  const arma::vec delta = solvers::residual_bounds(inst.X, inst.y, fit.fit.net, fit.target, 0.95);
+  // The bounds: their mean square is 0.95 × target; the start is inside them when its loss is
+  // below that level, else they are its residuals scaled down to it.
+  const arma::vec e0 = theory::predict(fit.fit.net, inst.X) - inst.y;
+  REQUIRE(arma::mean(arma::square(delta)) == Approx(0.95 * fit.target).epsilon(1e-12));
+  if (fit.fit.loss <= 0.95 * fit.target) {
+    REQUIRE(arma::all(arma::abs(e0) <= delta * (1.0 + 1e-12)));
+  } else {
+    REQUIRE(arma::approx_equal(delta, arma::abs(e0) * std::sqrt(0.95 * fit.target / fit.fit.loss),
+                               "reldiff", 1e-12));
+  }
+  const auto lp = solvers::polish_pattern_lp(inst.X, inst.y, fit.fit.net, delta);
+  CAPTURE(fit.fit.l1, lp.l1, lp.rounds, lp.flips, to_string(lp.stop));
+  REQUIRE(lp.stop != solvers::PatternLpStop::lp_failed);
+  REQUIRE(lp.l1 <= fit.fit.l1 * (1.0 + 1e-9));
+  const arma::vec e = theory::predict(lp.net, inst.X) - inst.y;
+  REQUIRE(arma::all(arma::abs(e) <= delta + 1e-7));
+  REQUIRE(lp.loss == Approx(arma::mean(arma::square(e))).epsilon(1e-12));
+  REQUIRE(lp.max_residual == Approx(arma::abs(e).max()).epsilon(1e-12));
+  REQUIRE(lp.loss <= fit.target);
+  REQUIRE(arma::all(lp.net.a == fit.fit.net.a));
+}
+
+TEST_CASE("polish_pattern_lp: kink flips lower ‖W‖₁ monotonically", "[pattern_lp]") {
+  // On trial 1 the first region's solution leans on binding kinks: the flips must lower ‖W‖₁
+  // below the first LP's, round after round; with one round only the answer is the first LP's.
+  const FitInstance inst = fit_instance(1);
+  const arma::vec delta =
+      solvers::residual_bounds(inst.X, inst.y, inst.fit.fit.net, inst.fit.target, 0.95);
+  const auto lp = solvers::polish_pattern_lp(inst.X, inst.y, inst.fit.fit.net, delta);
+  const auto one =
+      solvers::polish_pattern_lp(inst.X, inst.y, inst.fit.fit.net, delta, {.max_rounds = 1});
+  CAPTURE(lp.rounds, lp.flips, lp.l1, one.l1, to_string(lp.stop));
+  REQUIRE(lp.flips > 0);
+  REQUIRE(lp.rounds >= 2);
+  REQUIRE(lp.l1_trace.size() <= lp.rounds);
+  for (std::size_t i = 1; i < lp.l1_trace.size(); ++i)
+    REQUIRE(lp.l1_trace[i] <= lp.l1_trace[i - 1] * (1.0 + 1e-9));
+  REQUIRE(one.stop == solvers::PatternLpStop::max_rounds);
+  REQUIRE(one.l1 == lp.l1_trace.front());
+  REQUIRE(lp.l1 < one.l1 * (1.0 - 1e-6));
+}
+
+TEST_CASE("polish_pattern_lp: bad inputs are rejected with the field named", "[pattern_lp]") {
+  const arma::mat X(6, 3, arma::fill::randn);
+  const arma::vec y(6, arma::fill::ones);
+  const Network start{arma::ones(3, 2), arma::vec{1.0, -1.0}, arma::zeros(2)};
+  REQUIRE_THROWS_WITH(solvers::polish_pattern_lp(X, y, start, -arma::ones(6)),
+                      Catch::Contains("delta must be finite and >= 0"));
+  REQUIRE_THROWS_WITH(solvers::polish_pattern_lp(X, y, start, arma::ones(5)),
+                      Catch::Contains("delta must have n = 6 entries (got 5)"));
+  REQUIRE_THROWS_WITH(solvers::polish_pattern_lp(X, y, start, arma::ones(6), {.max_rounds = 0}),
+                      Catch::Contains("max_rounds must be >= 1"));
+  const Network wide{arma::ones(4, 2), arma::vec{1.0, -1.0}, arma::zeros(2)};
+  REQUIRE_THROWS_WITH(solvers::polish_pattern_lp(X, y, wide, arma::ones(6)),
+                      Catch::Contains("p = 3 rows"));
+}
+
+TEST_CASE("fit_l1_constrained: polished starts never raise the chosen ‖W‖₁ and are feasible",
+          "[solver][pattern_lp]") {
+  // The polished starts come last and the LP descent draws nothing from the engine, so every
+  // other start is bit-identical with lp_rounds = 0, and the answer is the best over a superset;
+  // the chosen fit is feasible with its ‖W‖₁ and loss recomputed from the network; σ > 0 runs
+  // no polish at all.
+  const std::uint64_t trial = GENERATE(0, 1);
+  CAPTURE(trial);
+  auto rt = sim::make_engine(34, 0, trial, sim::Stream::truth);
+  auto rd = sim::make_engine(34, 0, trial, sim::Stream::data);
+  const Network truth =
+      sim::make_truth({.p = 30, .r = 3, .s = 6, .B = 2.0, .bias_bound = 1.0, .mu = 0.5}, rt);
+  const auto data = sim::make_data(truth, {.n = 80, .sigma = 0.0}, rd);
+  auto rng1 = sim::make_engine(34, 0, trial, sim::Stream::solver), rng2 = rng1;
+  const auto off = solvers::fit_l1_constrained(data.X, data.y, {.r = 3, .lp_rounds = 0}, rng1);
+  const auto on = solvers::fit_l1_constrained(data.X, data.y, {.r = 3, .lp_rounds = 40}, rng2);
+  REQUIRE(on.starts.size() > off.starts.size());
+  REQUIRE(on.starts.size() <= off.starts.size() + 4);  // one per sign count at most
+  for (std::size_t i = 0; i < off.starts.size(); ++i) {
+    REQUIRE(on.starts[i].kind == off.starts[i].kind);
+    REQUIRE(on.starts[i].l1 == off.starts[i].l1);
+  }
+  for (std::size_t i = off.starts.size(); i < on.starts.size(); ++i) {
+    REQUIRE(on.starts[i].kind == solvers::StartKind::polished);
+  }
+  CAPTURE(off.best.fit.l1, on.best.fit.l1, theory::l1_norm(truth.W));
+  REQUIRE(on.best.feasible);
+  REQUIRE(on.best.fit.l1 <= off.best.fit.l1);
+  for (const auto& s : on.starts) {
+    if (s.kind == solvers::StartKind::polished) REQUIRE(s.solves >= 1);
+  }
+  REQUIRE(on.best.fit.l1 == Approx(theory::l1_norm(on.best.fit.net.W)).epsilon(1e-12));
+  const arma::vec f = theory::predict(on.best.fit.net, data.X);
+  REQUIRE(on.best.fit.loss == Approx(arma::mean(arma::square(data.y - f))).epsilon(1e-9));
+  REQUIRE(on.best.fit.loss <= on.best.target);
+
+  auto rng3 = sim::make_engine(34, 1, trial, sim::Stream::solver);
+  solvers::L1FitOptions noisy{.r = 3, .lp_rounds = 40};
+  noisy.constrained.sigma = 0.05;
+  const auto fit = solvers::fit_l1_constrained(data.X, data.y, noisy, rng3);
+  for (const auto& s : fit.starts) REQUIRE(s.kind != solvers::StartKind::polished);
+}
