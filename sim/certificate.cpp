@@ -1,6 +1,7 @@
 // Trial certificate: recovered / optimizer_failure / estimator_failure / uncertified.
 #include "sim/certificate.hpp"
 
+#include "solvers/pattern_lp.hpp"
 #include "theory/check.hpp"
 
 namespace reluid::sim {
@@ -43,6 +44,18 @@ CertificateResult certify(const theory::Network& fit, bool fit_feasible,
     out.verdict = Certificate::optimizer_failure;
   } else {
     out.verdict = Certificate::estimator_failure;
+  }
+  if (options.probe_rounds > 0 && out.truth_feasible) {
+    // Within the truth's own residuals, shrunk by 1e-5 so that GLPK's feasibility tolerance
+    // (~1e-7) cannot push the loss above the truth's: exact interpolation when σ = 0.
+    const arma::vec delta = (1.0 - 1e-5) * arma::abs(y - theory::predict(truth, X));
+    const auto probe =
+        solvers::polish_pattern_lp(X, y, truth, delta, {.max_rounds = options.probe_rounds});
+    out.probe_l1 = probe.l1;
+    out.probe_d2 = theory::distance_d2(probe.net, truth).value;
+    out.probe_feasible = probe.loss <= target * (1.0 + options.feasibility_rel_tol);
+    out.probe_far = out.probe_feasible && out.probe_d2 > out.recovery_tol &&
+                    out.probe_l1 <= out.l1_truth * (1.0 + options.l1_rel_tol);
   }
   return out;
 }

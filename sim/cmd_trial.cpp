@@ -15,7 +15,7 @@ namespace reluid::sim {
 namespace {
 
 struct TrialArgs {
-  std::uint64_t n = 400, p = 100, s = 6, r = 3, seed = 1, trial = 0;
+  std::uint64_t n = 400, p = 100, s = 6, r = 3, seed = 1, cell = 0, trial = 0;
   double sigma = 0, mu = 0.5, B = 2, bias_bound = 1, rho = 0;
   std::string noise = "bounded", input = "gaussian", options = "{}", truth_out, fit_out;
   bool json = false;
@@ -38,7 +38,8 @@ void run(const TrialArgs& args) {
                         {"options", options},  {"trials", args.trial + 1},
                         {"seed", args.seed}};
   const std::vector<Cell> cells = make_cells(config_from_json(config));
-  const Cell& cell = cells.front();
+  Cell cell = cells.front();
+  cell.id = args.cell;  // seeds only: re-runs row (cell, trial) of a sweep with these parameters
   const TrialOutcome out =
       run_l1_trial(cell, l1_trial_options(cell.method_options), args.seed, args.trial);
   if (!args.truth_out.empty()) theory::write_network(args.truth_out, out.truth);
@@ -66,8 +67,8 @@ void run(const TrialArgs& args) {
     std::cout << j.dump(1) << "\n";
     return;
   }
-  std::cout << "trial " << args.trial << " of seed " << args.seed << ": n = " << cell.n
-            << ", p = " << cell.p << ", s = " << cell.s << ", r = " << cell.r
+  std::cout << "trial " << args.trial << " of cell " << args.cell << ", seed " << args.seed
+            << ": n = " << cell.n << ", p = " << cell.p << ", s = " << cell.s << ", r = " << cell.r
             << ", sigma = " << format_number(cell.sigma) << ", mu = " << format_number(cell.mu)
             << "\n";
   for (std::size_t i = 0; i < columns.size(); ++i) {
@@ -102,7 +103,11 @@ void register_trial(CLI::App& app) {
   cmd->add_option("--input", args->input, "gaussian | toeplitz")->capture_default_str();
   cmd->add_option("--rho", args->rho, "Toeplitz correlation")->capture_default_str();
   cmd->add_option("--seed", args->seed, "master seed")->capture_default_str();
-  cmd->add_option("--trial", args->trial, "trial index (cell 0)")->capture_default_str();
+  cmd->add_option("--cell", args->cell,
+                  "cell index for seeding: with a sweep row's parameters, cell and trial this "
+                  "re-runs that row")
+      ->capture_default_str();
+  cmd->add_option("--trial", args->trial, "trial index")->capture_default_str();
   cmd->add_option("--options", args->options,
                   "method options as JSON, e.g. "
                   "'{\"random_starts\":4}'")

@@ -51,6 +51,7 @@ std::string summary_csv(const std::vector<Cell>& cells, const TrialRows& rows) {
   const auto certificate = column_index(header, "certificate");
   const std::vector<std::string> quartile_columns = {"D2", "error_eq7"};
   const auto seconds = column_index(header, "seconds");
+  const auto probe_far = column_index(header, "probe_far");
 
   // Split every row once; group by cell (rows are keyed by (cell, trial), so already in order).
   std::map<std::uint64_t, std::vector<std::pair<RowKey, std::vector<std::string>>>> by_cell;
@@ -73,6 +74,9 @@ std::string summary_csv(const std::vector<Cell>& cells, const TrialRows& rows) {
   out += ",trials";
   if (success >= 0) out += ",successes,p_hat,ci_low,ci_high";
   for (const auto& c : classes) out += ",certificate_" + c;
+  // Optimizer failures on which the truth probe shows the estimator fails too.
+  const bool probe = probe_far >= 0 && certificate >= 0;
+  if (probe) out += ",optimizer_failure_probe_far";
   for (const auto& name : quartile_columns) {
     if (column_index(header, name) >= 0)
       out += "," + name + "_q1," + name + "_median," + name + "_q3";
@@ -111,6 +115,17 @@ std::string summary_csv(const std::vector<Cell>& cells, const TrialRows& rows) {
       std::uint64_t count = 0;
       for (const auto& [key, fields] : trials) {
         count += fields[static_cast<std::size_t>(certificate)] == c ? 1 : 0;
+      }
+      out += "," + format_number(static_cast<double>(count) / static_cast<double>(m));
+    }
+    if (probe) {
+      const std::string optimizer(to_string(Certificate::optimizer_failure));
+      std::uint64_t count = 0;
+      for (const auto& [key, fields] : trials) {
+        count += fields[static_cast<std::size_t>(certificate)] == optimizer &&
+                         fields[static_cast<std::size_t>(probe_far)] == "1"
+                     ? 1
+                     : 0;
       }
       out += "," + format_number(static_cast<double>(count) / static_cast<double>(m));
     }

@@ -74,6 +74,10 @@ L1TrialOptions l1_trial_options(const nlohmann::json& options) {
       o.pruned_grow = count_option(v, key, 1000);
     } else if (key == "pruned_restarts") {
       o.pruned_restarts = count_option(v, key, 1000);
+    } else if (key == "lp_rounds") {
+      o.lp_rounds = count_option(v, key, 100000);
+    } else if (key == "lp_fill") {
+      o.lp_fill = number_option(v, key, 1e-6, 1.0);
     } else if (key == "stagnation_window") {
       o.stagnation_window = count_option(v, key, 1000);
     } else if (key == "noiseless_tol") {
@@ -82,6 +86,8 @@ L1TrialOptions l1_trial_options(const nlohmann::json& options) {
       o.certificate.floor = number_option(v, key, 0.0, 1e6);
     } else if (key == "recovery_per_sigma") {
       o.certificate.per_sigma = number_option(v, key, 0.0, 1e6);
+    } else if (key == "probe_rounds") {
+      o.certificate.probe_rounds = count_option(v, key, 100000);
     } else if (key == "l1_rel_tol") {
       o.certificate.l1_rel_tol = number_option(v, key, 0.0, 1.0);
     } else if (key == "tau_floor") {
@@ -131,7 +137,9 @@ TrialOutcome run_l1_trial(const Cell& cell, const L1TrialOptions& options,
                                     .screen_size = options.screen_size,
                                     .pruned_starts = options.pruned_starts,
                                     .pruned_restarts = options.pruned_restarts,
-                                    .pruned_grow = options.pruned_grow};
+                                    .pruned_grow = options.pruned_grow,
+                                    .lp_rounds = options.lp_rounds,
+                                    .lp_fill = options.lp_fill};
   fit_options.constrained.sigma = cell.sigma;
   fit_options.constrained.noiseless_tol = options.noiseless_tol;
   fit_options.constrained.stagnation_window = options.stagnation_window;
@@ -180,6 +188,10 @@ const std::vector<std::string>& l1_trial_columns() {
                                                 "constraint_stop",
                                                 "stationarity",
                                                 "recovery_tol",
+                                                "best_start",
+                                                "probe_l1",
+                                                "probe_d2",
+                                                "probe_far",
                                                 "tau",
                                                 "mu_achieved",
                                                 "seconds"};
@@ -224,6 +236,10 @@ std::vector<std::string> l1_trial_fields(const TrialOutcome& o) {
           std::string(solvers::to_string(best.stop)),
           format_number(best.fit.stationarity),
           format_number(c.recovery_tol),
+          std::string(solvers::to_string(o.fit.starts.at(o.fit.best_start).kind)),
+          format_number(c.probe_l1),
+          format_number(c.probe_d2),
+          flag(c.probe_far),
           format_number(m.tau),
           format_number(o.mu_achieved),
           format_number(o.seconds)};

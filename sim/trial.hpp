@@ -28,10 +28,14 @@ struct L1TrialOptions {
   std::size_t pruned_restarts = solvers::L1FitOptions{}.pruned_restarts;
   /// Rows a pruned start's restricted problem may grow by (solvers::L1FitOptions).
   std::size_t pruned_grow = solvers::L1FitOptions{}.pruned_grow;
+  /// LP budget of the polished starts at σ = 0 (solvers::L1FitOptions::lp_rounds); 0 = off.
+  std::size_t lp_rounds = solvers::L1FitOptions{}.lp_rounds;
+  double lp_fill = solvers::L1FitOptions{}.lp_fill;  ///< (solvers::L1FitOptions)
   /// Stagnation stop of the λ path (solvers::ConstrainedOptions::stagnation_window); 0 = off.
   std::size_t stagnation_window = solvers::ConstrainedOptions{}.stagnation_window;
-  double noiseless_tol = 1e-6;       ///< σ = 0 target loss, relative to Var(y)
-  CertificateOptions certificate{};  ///< keys recovery_floor, recovery_per_sigma, l1_rel_tol
+  double noiseless_tol = 1e-6;  ///< σ = 0 target loss, relative to Var(y)
+  CertificateOptions
+      certificate{};  ///< keys recovery_floor, recovery_per_sigma, l1_rel_tol, probe_rounds
   /// Support threshold τ = tau_floor + tau_per_sigma·σ of Ŝ_τ (Corollary 1).
   double tau_floor = 0.01;
   double tau_per_sigma = 1.0;

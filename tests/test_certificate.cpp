@@ -1,11 +1,14 @@
 // Tests of the trial certificate and of the l1 trial (truth → data → fit → metrics → class).
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "sim/certificate.hpp"
 #include "sim/data.hpp"
 #include "sim/seed.hpp"
 #include "sim/trial.hpp"
 #include "sim/truth.hpp"
+#include "solvers/pattern_lp.hpp"
+#include "theory/distance.hpp"
 
 using namespace reluid;
 
@@ -205,4 +208,66 @@ TEST_CASE("l1 trial: risk_emp is the fit's squared distance on the trial's own i
   REQUIRE(out.risk_emp > 0.0);
   REQUIRE(out.risk_emp == Approx(expected).epsilon(1e-12));
   REQUIRE(out.lemma3_held == (out.risk_emp >= 0.5 * out.risk));
+}
+
+TEST_CASE("certify: the truth probe proves the estimator misses the truth where a fit cannot",
+          "[certificate][pattern_lp]") {
+  // Trial 3 of cell 2 of the seed-11 issue-3 sweep (n = 200, p = 100, r = 3, s = 6, σ = 0): the
+  // LP descent started at the truth finds a network that interpolates the data exactly with a
+  // smaller ‖W‖₁ and lies D2 ≈ 0.13 from it: a fit heavier than the truth stays an optimizer
+  // failure, and the probe adds that the estimator fails too. Checked independently of the
+  // certificate: the probe's point is re-derived and its residuals and ‖W‖₁ recomputed through
+  // the ReLU.
+  auto rt = sim::make_engine(11, 2, 3, sim::Stream::truth);
+  auto rd = sim::make_engine(11, 2, 3, sim::Stream::data);
+  Instance in;
+  in.truth =
+      sim::make_truth({.p = 100, .r = 3, .s = 6, .B = 2.0, .bias_bound = 1.0, .mu = 0.5}, rt);
+  in.data = sim::make_data(in.truth, {.n = 200, .sigma = 0.0}, rd);
+  const double target = 1e-6 * arma::var(in.data.y, 1);
+  theory::Network heavy = in.truth;
+  heavy.W *= 3.0;
+
+  const auto off = classify(heavy, true, in, 0.0, target, {.probe_rounds = 0});
+  REQUIRE(off.verdict == sim::Certificate::optimizer_failure);
+  REQUIRE(std::isnan(off.probe_l1));
+  REQUIRE_FALSE(off.probe_far);
+
+  const auto on = classify(heavy, true, in, 0.0, target);
+  CAPTURE(on.probe_l1, on.l1_truth, on.probe_d2);
+  REQUIRE(on.verdict == sim::Certificate::optimizer_failure);
+  REQUIRE(on.probe_far);
+  REQUIRE(on.probe_feasible);
+  REQUIRE(on.probe_l1 < on.l1_truth * (1.0 - 1e-4));
+  REQUIRE(on.probe_d2 > on.recovery_tol);
+
+  const auto lp = solvers::polish_pattern_lp(in.data.X, in.data.y, in.truth,
+                                             arma::zeros(in.data.y.n_elem), {.max_rounds = 40});
+  const arma::vec e = theory::predict(lp.net, in.data.X) - in.data.y;
+  REQUIRE(arma::abs(e).max() < 1e-8);
+  REQUIRE(theory::l1_norm(lp.net.W) == Approx(on.probe_l1).epsilon(1e-9));
+  REQUIRE(theory::distance_d2(lp.net, in.truth).value == Approx(on.probe_d2).epsilon(1e-6));
+
+  // The class never depends on the probe.
+  REQUIRE(classify(in.truth, true, in, 0.0, target).verdict == sim::Certificate::recovered);
+  theory::Network light = in.truth;
+  light.W *= 0.3;
+  REQUIRE(classify(light, true, in, 0.0, target).verdict == sim::Certificate::estimator_failure);
+}
+
+TEST_CASE("certify: where the truth is the LP descent's fixed point the probe changes nothing",
+          "[certificate][pattern_lp]") {
+  // Instance of this file (p = 12, n = 300): from the truth no kink binds and its region's LP
+  // returns the truth itself.
+  const Instance in = instance(0.0, sim::NoiseKind::bounded);
+  const double target = 1e-6 * arma::var(in.data.y, 1);
+  theory::Network heavy = in.truth;
+  heavy.W *= 3.0;
+  const auto c = classify(heavy, true, in, 0.0, target);
+  CAPTURE(c.probe_l1, c.l1_truth, c.probe_d2);
+  REQUIRE(c.verdict == sim::Certificate::optimizer_failure);
+  REQUIRE_FALSE(c.probe_far);
+  REQUIRE(c.probe_feasible);
+  REQUIRE(c.probe_d2 < 1e-6);
+  REQUIRE(c.probe_l1 == Approx(c.l1_truth).epsilon(1e-6));
 }
