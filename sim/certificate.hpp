@@ -43,7 +43,7 @@ struct CertificateOptions {
   double feasibility_rel_tol = 1e-9;
   /// LP budget of the truth probe (solvers::polish_pattern_lp from the truth, every residual
   /// within the truth's own: exact interpolation when σ = 0, |ξ_i| under bounded noise); 0 = off.
-  std::size_t probe_rounds = 40;
+  std::size_t probe_rounds = 10;
 };
 
 /// What the certificate looked at, and its verdict.
