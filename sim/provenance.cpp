@@ -1,6 +1,7 @@
 // run.json: build information and the log of invocations.
 #include "sim/provenance.hpp"
 
+#include <glpk.h>
 #include <toml++/toml.h>
 #include <CLI/Version.hpp>
 #include <armadillo>
@@ -32,6 +33,7 @@ nlohmann::json build_info() {
           {"libraries",
            {{"armadillo", arma::arma_version::as_string()},
             {"boost", BOOST_LIB_VERSION},
+            {"glpk", std::to_string(GLP_MAJOR_VERSION) + "." + std::to_string(GLP_MINOR_VERSION)},
             {"openblas", openblas_get_config()},
             {"nlohmann_json", std::to_string(NLOHMANN_JSON_VERSION_MAJOR) + "." +
                                   std::to_string(NLOHMANN_JSON_VERSION_MINOR) + "." +
