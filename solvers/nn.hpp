@@ -1,6 +1,7 @@
 // The paper's §3.4 variable-selection method: a penalized two-layer ReLU network
 // (1/n) Σ (y − f)² + λ‖W‖₁ with fixed balanced signs, hyper-parameters chosen on a validation
-// split, importance of variable i = ‖Ŵ_i,·‖₂ (issue 6).
+// split, importance of variable i = ‖Ŵ_i,·‖₂ (issue 6); optionally (by default) followed by an
+// adaptive, reweighted-ℓ1 second stage.
 #pragma once
 
 #include <armadillo>
@@ -78,10 +79,11 @@ std::string_view to_string(NnSelection selection);
 /// Parses "penalized" / "relaxed"; errors name `where` and the value.
 NnSelection parse_nn_selection(std::string_view name, std::string_view where = "selection");
 
-/// Options of fit_nn / NnMethod. The defaults meet the cost target of `reluid reproduce paper`
-/// (under 1.5 s per fit at n = 500, p = 100 on one core) and were chosen on the paper's nn data
-/// set (tests/test_nn.cpp, "[.nn_quality]", master seed 99, not the reproduction's seed);
-/// NnOptions::paper_grid is the paper's grid.
+/// Options of fit_nn / NnMethod. The defaults were chosen on the paper's nn data set
+/// (tests/test_nn.cpp, "[.nn_quality]", master seed 99, not the reproduction's seed); they no
+/// longer meet the old cost target of 1.5 s per fit (n = 500, p = 100, one core): on the first 3
+/// replications × 4 σ of `reluid reproduce paper --datasets nn` (seed 1) a fit takes 6.2 s on
+/// average, 2.3 s without the adaptive stage. NnOptions::paper_grid is the paper's grid.
 struct NnOptions {
   NnOptimizer optimizer = NnOptimizer::prox;
   /// λ grid (each > 0), fitted from the largest down with warm starts, on the scale of the
@@ -221,7 +223,9 @@ class NnFit final : public Fitted {
   /// ‖Ŵ_i,·‖₂ on the standardised scale (both inputs and response); 0 for constant columns.
   arma::vec importances() const override;
 
-  const theory::Network& net() const { return net_; }  ///< on the non-constant columns only
+  /// The selecting fit, on the non-constant columns only: with NnOptions::adaptive the second
+  /// stage, else the penalized fit of the chosen candidate.
+  const theory::Network& net() const { return net_; }
   /// The relaxed refit (same shape as net(): zero rows outside the selected columns); empty
   /// (W with no elements) unless NnOptions::relaxed.
   const theory::Network& relaxed_net() const { return relaxed_net_; }
@@ -270,6 +274,8 @@ class NnFit final : public Fitted {
 /// selected columns S, fit_penalized runs the relaxed_lambdas path on the training rows of X_S,
 /// from the candidate's rows S; the λ with the smallest held-out MSE is kept and, with refit, the
 /// same path is run on all rows from the final penalized fit's selected rows.
+/// Adaptive stage (NnOptions::adaptive): after the first stage (and its refit), before the
+/// relaxed refit, which then starts from the second stage's selected rows and their fits.
 NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& options, theory::Engine& rng);
 
 /// The §3.4 method behind the common interface (name "nn").
