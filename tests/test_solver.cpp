@@ -137,30 +137,32 @@ TEST_CASE("fit_penalized: with row weights, returned points satisfy the weighted
   // Penalty λ Σ_i w_i ‖W_i,·‖₁ with one unpenalised row (w = 0), mild and heavy weights; checked
   // entry by entry with the full gradient, independently of the solver's own stationarity:
   //   W_ij ≠ 0: g_ij + λ w_i sign(W_ij) = 0;  W_ij = 0: |g_ij| ≤ λ w_i;  g_b = 0.
-  const double lambda = GENERATE(0.03, 0.003);
+  // From the true network of a noiseless instance (random starts on this generator end at a
+  // kink, "stalled", where the conditions cannot be checked); solved until the prox-gradient
+  // norm is about 1e-8 (the iteration budget ends the run: the objective test does not fire;
+  // at λ = 0.03 and 0.002 this instance stalls at a kink too).
+  const double lambda = GENERATE(0.01, 0.005);
   CAPTURE(lambda);
-  const Instance inst = make_instance(20, 3, 6, 200, 0.0, 1);
+  const Instance inst = make_instance(8, 3, 4, 200, 0.0, 4);
   auto rng = sim::make_engine(5, 5, 0, sim::Stream::solver);
-  const Network start = random_start(20, inst.truth.a, rng);
-  arma::vec w = arma::linspace(0.0, 6.0, 20);
-  w(19) = 1e3;  // heavy enough to zero its row (checked below: the test sees both cases)
-  const auto fit = solvers::fit_penalized(
-      inst.X, inst.y, start,
-      {.lambda = lambda, .row_weights = w, .max_iter = 20000, .rel_tol = 1e-7, .abs_tol = 1e-8},
-      rng);
-  CAPTURE(solvers::to_string(fit.stop), fit.iterations, fit.stationarity, fit.reseeds);
-  arma::mat Z = inst.X * fit.net.W;
-  Z.each_row() += fit.net.b.t();
-  CAPTURE(arma::abs(Z).min());
-  if (fit.stop != StopReason::converged) {
-    REQUIRE(fit.stop == StopReason::stalled);
-    REQUIRE(arma::abs(Z).min() < 1e-6);
-    return;
-  }
+  const Network start = inst.truth;
+  arma::vec w = arma::linspace(0.0, 3.0, 8);
+  w(7) = 1e3;  // heavy enough to zero its row (checked below: the test sees both cases)
+  const auto fit = solvers::fit_penalized(inst.X, inst.y, start,
+                                          {.lambda = lambda,
+                                           .row_weights = w,
+                                           .max_iter = 100000,
+                                           .rel_tol = 1e-12,
+                                           .abs_tol = 1e-12,
+                                           .dead = solvers::DeadNeurons::keep},
+                                          rng);
+  CAPTURE(solvers::to_string(fit.stop), fit.iterations, fit.stationarity);
+  REQUIRE(fit.stop != StopReason::diverged);
+  REQUIRE(fit.stop != StopReason::stalled);
   const arma::vec row_l1 = arma::sum(arma::abs(fit.net.W), 1);
   REQUIRE(fit.l1 == Approx(arma::dot(w, row_l1)).epsilon(1e-12));
   REQUIRE(fit.objective == Approx(fit.loss + lambda * fit.l1).epsilon(1e-12));
-  REQUIRE(row_l1(19) == 0.0);
+  REQUIRE(row_l1(7) == 0.0);
   REQUIRE(row_l1(0) > 0.0);
   const solvers::LeastSquaresLoss f{inst.X, inst.y, fit.net.a};
   arma::mat gW;
@@ -197,7 +199,7 @@ TEST_CASE("fit_penalized: row weights equal the unweighted fit on columns x_i / 
   // from corresponding starts and solved tightly they must meet at the same point. The start is
   // the true network of a noiseless instance, so both runs stay in the basin of the minimiser
   // near it (a ReLU network has many stationary points).
-  const double lambda = GENERATE(0.005, 0.002);
+  const double lambda = GENERATE(0.01, 0.005);
   CAPTURE(lambda);
   const Instance inst = make_instance(8, 3, 4, 200, 0.0, 4);
   auto rng = sim::make_engine(5, 6, 0, sim::Stream::solver);
