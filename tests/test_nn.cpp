@@ -458,7 +458,7 @@ TEST_CASE("nn: the default λ grid is log-spaced from 0.3 down to the floor 0.09
   REQUIRE(o.se_factor == 0.5);
   REQUIRE(o.relaxed);
   REQUIRE(o.selection == solvers::NnSelection::penalized);
-  REQUIRE(o.adaptive);
+  REQUIRE_FALSE(o.adaptive);
   REQUIRE(o.adaptive_gamma == 1.5);
   REQUIRE(o.adaptive_se_factor == 0.0);
   REQUIRE(o.adaptive_lambdas.back() == 0.01);

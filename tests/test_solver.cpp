@@ -199,7 +199,7 @@ TEST_CASE("fit_penalized: row weights equal the unweighted fit on columns x_i / 
   // from corresponding starts and solved tightly they must meet at the same point. The start is
   // the true network of a noiseless instance, so both runs stay in the basin of the minimiser
   // near it (a ReLU network has many stationary points).
-  const double lambda = GENERATE(0.01, 0.005);
+  const double lambda = GENERATE(0.005, 0.002);
   CAPTURE(lambda);
   const Instance inst = make_instance(8, 3, 4, 200, 0.0, 4);
   auto rng = sim::make_engine(5, 6, 0, sim::Stream::solver);
