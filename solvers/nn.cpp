@@ -122,11 +122,13 @@ std::pair<double, double> held_out(const theory::Network& net, const arma::mat& 
 /// The relaxed path: fit_penalized on X.cols(rows) along relaxed_lambdas[0..last] (descending),
 /// warm-started at from's rows `rows`; visit(k, net) gets each solution embedded back into the
 /// shape of `from` (zero rows outside `rows`). With no rows the network is constant and only b
-/// could move; it is kept as it is (W = 0).
+/// could move; it is kept as it is (W = 0). weights: empty, or one penalty weight per entry of
+/// rows (PenalizedOptions::row_weights; the adaptive stage).
 void run_relaxed(const arma::mat& X, const arma::vec& y, const theory::Network& from,
                  const arma::uvec& rows, const NnOptions& o,
                  const std::vector<double>& relaxed_lambdas, std::size_t last, theory::Engine& rng,
-                 const std::function<void(std::size_t, const theory::Network&)>& visit) {
+                 const std::function<void(std::size_t, const theory::Network&)>& visit,
+                 const arma::vec& weights = {}) {
   theory::Network full = from;
   full.W.zeros();
   if (rows.is_empty()) {
@@ -142,6 +144,7 @@ void run_relaxed(const arma::mat& X, const arma::vec& y, const theory::Network& 
   for (std::size_t k = 0; k <= last; ++k) {
     const PenalizedResult fit = fit_penalized(Xs, y, current,
                                               {.lambda = relaxed_lambdas[k],
+                                               .row_weights = weights,
                                                .max_iter = o.max_iter,
                                                .rel_tol = o.rel_tol,
                                                .lipschitz = L},
@@ -151,6 +154,22 @@ void run_relaxed(const arma::mat& X, const arma::vec& y, const theory::Network& 
     full.b = current.b;
     visit(k, full);
   }
+}
+
+/// The adaptive stage's rows and weights from a first-stage fit: the non-zero rows of net.W and
+/// w_i = (s / ‖Ŵ_i,·‖₂)^γ, s the mean of those norms (see NnOptions::adaptive).
+struct AdaptiveRows {
+  arma::uvec rows;
+  arma::vec weights;
+};
+AdaptiveRows adaptive_rows(const theory::Network& net, double gamma) {
+  const arma::vec norms = theory::row_norms(net.W);
+  AdaptiveRows out;
+  out.rows = arma::find(norms > 0.0);
+  if (out.rows.is_empty()) return out;
+  const arma::vec kept = norms.elem(out.rows);
+  out.weights = arma::pow(arma::mean(kept) / kept, gamma);
+  return out;
 }
 
 /// Index of the winner of `rule` among candidates with validation errors mse[c] ± se[c]: the
@@ -264,6 +283,7 @@ NnOptions NnOptions::paper_grid(NnOptimizer optimizer) {
   o.learning_rates = {0.05, 0.01, 0.005};
   o.epochs = {200, 500, 1000};
   o.rule = LambdaRule::min;
+  o.adaptive = false;
   return o;
 }
 
@@ -291,6 +311,18 @@ void validate(const NnOptions& o, std::string_view where) {
                   "se_factor must be finite and >= 0", o.se_factor);
   theory::require(std::isfinite(o.init_scale) && o.init_scale > 0.0, w,
                   "init_scale must be finite and > 0", o.init_scale);
+  if (o.adaptive) {
+    theory::require(!o.adaptive_lambdas.empty(), w, "adaptive_lambdas must not be empty");
+    for (double l : o.adaptive_lambdas)
+      theory::require(std::isfinite(l) && l > 0.0, w, "adaptive_lambdas must be finite and > 0", l);
+    for (double l : o.adaptive_screen_lambdas)
+      theory::require(std::isfinite(l) && l > 0.0, w,
+                      "adaptive_screen_lambdas must be finite and > 0", l);
+    theory::require(std::isfinite(o.adaptive_se_factor) && o.adaptive_se_factor >= 0.0, w,
+                    "adaptive_se_factor must be finite and >= 0", o.adaptive_se_factor);
+    theory::require(std::isfinite(o.adaptive_gamma) && o.adaptive_gamma > 0.0, w,
+                    "adaptive_gamma must be finite and > 0", o.adaptive_gamma);
+  }
   if (o.relaxed || o.selection == NnSelection::relaxed) {
     theory::require(!o.relaxed_lambdas.empty(), w, "relaxed_lambdas must not be empty");
     for (double l : o.relaxed_lambdas)
@@ -342,6 +374,9 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& o, theory:
   const arma::vec yt = ys.elem(tr), yv = ys.elem(val);
 
   std::vector<double> lambdas = o.lambdas;
+  if (o.adaptive)
+    lambdas.insert(lambdas.end(), o.adaptive_screen_lambdas.begin(),
+                   o.adaptive_screen_lambdas.end());
   std::sort(lambdas.begin(), lambdas.end(), std::greater<>());
   std::vector<std::size_t> epochs = o.epochs;
   std::sort(epochs.begin(), epochs.end());
@@ -419,7 +454,8 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& o, theory:
     mse[c] = s.mse;
     se[c] = s.std_err;
   }
-  const std::size_t best = pick_candidate(out.candidates_, mse, se, o.rule, o.se_factor);
+  const std::size_t best = pick_candidate(out.candidates_, mse, se, o.rule,
+                                          o.adaptive ? o.adaptive_se_factor : o.se_factor);
   out.chosen_ = best;
   const NnCandidate& c = out.candidates_[best];
   const Origin& origin = origins[best];
@@ -437,6 +473,58 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& o, theory:
     const LeastSquaresLoss f{Xt, yt, out.net_.a};
     out.objective_ = f.evaluate(out.net_.W, out.net_.b) + c.lambda * theory::l1_norm(out.net_.W);
   }
+  // The network whose importances select, on the training rows (for the relaxed λ below).
+  theory::Network train_net = origin.net;
+  if (o.adaptive) {
+    out.first_net_ = out.net_;
+    std::vector<double> adaptive = o.adaptive_lambdas;
+    std::sort(adaptive.begin(), adaptive.end(), std::greater<>());
+    const AdaptiveRows at = adaptive_rows(origin.net, o.adaptive_gamma);
+    std::vector<theory::Network> nets;
+    std::vector<double> amse, ase;
+    run_relaxed(
+        Xt, yt, origin.net, at.rows, o, adaptive, adaptive.size() - 1, rng,
+        [&](std::size_t k, const theory::Network& net) {
+          const auto [m, e] = held_out(net, Xv, yv);
+          out.adaptive_candidates_.push_back({.lambda = adaptive[k],
+                                              .width = c.width,
+                                              .learning_rate = 0.0,
+                                              .epochs = 0,
+                                              .validation_mse = m,
+                                              .validation_std_err = e,
+                                              .support = theory::support(net.W).n_elem,
+                                              .selected = selected_rows(net, out.columns_, out.p_)
+                                                              .n_elem});
+          amse.push_back(m);
+          ase.push_back(e);
+          nets.push_back(net);
+        },
+        at.weights);
+    const std::size_t k2 =
+        pick_candidate(out.adaptive_candidates_, amse, ase, o.rule, o.adaptive_se_factor);
+    out.adaptive_chosen_ = k2;
+    train_net = nets[k2];
+    const double lambda2 = adaptive[k2];
+    if (o.refit) {
+      const AdaptiveRows af = adaptive_rows(out.first_net_, o.adaptive_gamma);
+      run_relaxed(
+          Xs, ys, out.first_net_, af.rows, o, adaptive, k2, rng,
+          [&](std::size_t k, const theory::Network& net) {
+            if (k == k2) out.net_ = net;
+          },
+          af.weights);
+      const LeastSquaresLoss f{Xs, ys, out.net_.a};
+      const arma::vec pen = arma::sum(arma::abs(out.net_.W.rows(af.rows)), 1);
+      out.objective_ = f.evaluate(out.net_.W, out.net_.b) +
+                       (af.rows.is_empty() ? 0.0 : lambda2 * arma::dot(af.weights, pen));
+    } else {
+      out.net_ = train_net;
+      const LeastSquaresLoss f{Xt, yt, out.net_.a};
+      const arma::vec pen = arma::sum(arma::abs(out.net_.W.rows(at.rows)), 1);
+      out.objective_ = f.evaluate(out.net_.W, out.net_.b) +
+                       (at.rows.is_empty() ? 0.0 : lambda2 * arma::dot(at.weights, pen));
+    }
+  }
   const arma::uvec rows = selected_rows(out.net_, out.columns_, out.p_);
   out.selected_ = arma::sort(out.columns_.elem(rows));
   if (o.relaxed) {
@@ -445,7 +533,7 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& o, theory:
     // when it does better there (the relaxed lasso's φ = 1) was tried and dropped: on the
     // "[.nn_quality]" data at σ = 5 it raised the test MSE from 4.59 to 5.52 (12 replications).
     const std::size_t k =
-        relaxed_score(origin.net, selected_rows(origin.net, out.columns_, out.p_)).k;
+        relaxed_score(train_net, selected_rows(train_net, out.columns_, out.p_)).k;
     out.relaxed_lambda_ = relaxed[k];
     run_relaxed(o.refit ? Xs : Xt, o.refit ? ys : yt, out.net_, rows, o, relaxed, k, rng,
                 [&](std::size_t kk, const theory::Network& net) {

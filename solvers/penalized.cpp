@@ -120,25 +120,41 @@ double loss_from_z(const arma::mat& Z, const arma::vec& a, const arma::vec& y, a
   return arma::dot(e, e) / static_cast<double>(n);
 }
 
-void evaluate(const arma::mat& X, const arma::vec& y, const arma::vec& a, double lambda, Point& pt,
-              arma::vec& e) {
+/// ‖W‖₁, or Σ_i w_i ‖W_i,·‖₁ for non-empty row weights w.
+double penalty(const arma::mat& W, const arma::vec& weights) {
+  if (weights.is_empty()) return theory::l1_norm(W);
+  return arma::dot(weights, arma::sum(arma::abs(W), 1));
+}
+
+void evaluate(const arma::mat& X, const arma::vec& y, const arma::vec& a, double lambda,
+              const arma::vec& weights, Point& pt, arma::vec& e) {
   forward(X, pt.W, pt.b, pt.Z);
   pt.loss = loss_from_z(pt.Z, a, y, e);
-  pt.l1 = theory::l1_norm(pt.W);
+  pt.l1 = penalty(pt.W, weights);
   pt.obj = pt.loss + lambda * pt.l1;
 }
 
-/// Soft-thresholding prox step from (Wy, by) with gradient (gW, gb) and step t.
+/// Soft-thresholding prox step from (Wy, by) with gradient (gW, gb) and step t; threshold t λ,
+/// times w_i on row i for non-empty row weights w.
 void prox_step(const arma::mat& Wy, const arma::vec& by, const arma::mat& gW, const arma::vec& gb,
-               double t, double lambda, Point& out) {
+               double t, double lambda, const arma::vec& weights, Point& out) {
   out.W.set_size(Wy.n_rows, Wy.n_cols);
-  const double thr = t * lambda;
   const double* wy = Wy.memptr();
   const double* g = gW.memptr();
   double* w = out.W.memptr();
-  for (arma::uword k = 0; k < Wy.n_elem; ++k) {
-    const double v = wy[k] - t * g[k];
-    w[k] = v > thr ? v - thr : (v < -thr ? v + thr : 0.0);
+  if (weights.is_empty()) {
+    const double thr = t * lambda;
+    for (arma::uword k = 0; k < Wy.n_elem; ++k) {
+      const double v = wy[k] - t * g[k];
+      w[k] = v > thr ? v - thr : (v < -thr ? v + thr : 0.0);
+    }
+  } else {
+    const arma::uword p = Wy.n_rows;
+    for (arma::uword k = 0; k < Wy.n_elem; ++k) {
+      const double thr = t * lambda * weights[k % p];  // column-major: row k mod p
+      const double v = wy[k] - t * g[k];
+      w[k] = v > thr ? v - thr : (v < -thr ? v + thr : 0.0);
+    }
   }
   out.b = by - t * gb;
 }
@@ -207,6 +223,13 @@ PenalizedResult fit_penalized(const arma::mat& X, const arma::vec& y, const theo
                   "lipschitz must be finite and >= 0", options.lipschitz);
   theory::require(options.step_floor > 0.0 && options.step_floor <= 1.0, where,
                   "step_floor must be in (0, 1]", options.step_floor);
+  const arma::vec& weights = options.row_weights;
+  theory::require(weights.is_empty() || weights.n_elem == X.n_cols, where,
+                  "row_weights must be empty or have p = " + std::to_string(X.n_cols) + " values",
+                  weights.n_elem);
+  theory::require(weights.is_empty() || (weights.is_finite() && weights.min() >= 0.0), where,
+                  "row_weights must be finite and >= 0, min",
+                  weights.is_empty() ? 0.0 : weights.min());
 
   const double lambda = options.lambda;
   const arma::vec& a = start.a;
@@ -218,7 +241,7 @@ PenalizedResult fit_penalized(const arma::mat& X, const arma::vec& y, const theo
 
   arma::vec e, e_try;
   Point x{start.W, start.b, {}, 0, 0, 0};
-  evaluate(X, y, a, lambda, x, e);
+  evaluate(X, y, a, lambda, weights, x, e);
   Point prev = x, trial, best = x;
   Point yp = x;  // extrapolated point (W, b, Z); its loss fields are unused
   arma::mat G, gW;
@@ -238,7 +261,7 @@ PenalizedResult fit_penalized(const arma::mat& X, const arma::vec& y, const theo
     result.stop = stop;
     result.dead_neurons = count_dead(out.Z);
     const LeastSquaresLoss f{X, y, a};
-    result.stationarity = prox_gradient_norm(f, out.W, out.b, lambda, 1.0 / L);
+    result.stationarity = prox_gradient_norm(f, out.W, out.b, lambda, 1.0 / L, weights);
     return result;
   };
 
@@ -275,8 +298,8 @@ PenalizedResult fit_penalized(const arma::mat& X, const arma::vec& y, const theo
     // Backtracking: sufficient decrease of the quadratic model; at the floor, plain descent.
     bool accepted = false;
     while (true) {
-      prox_step(yp.W, yp.b, gW, gb, t, lambda, trial);
-      evaluate(X, y, a, lambda, trial, e_try);
+      prox_step(yp.W, yp.b, gW, gb, t, lambda, weights, trial);
+      evaluate(X, y, a, lambda, weights, trial, e_try);
       if (std::isfinite(trial.obj)) {
         const double lin = arma::accu(gW % (trial.W - yp.W)) + arma::dot(gb, trial.b - yp.b);
         const double quad =
@@ -350,7 +373,7 @@ PenalizedResult fit_penalized(const arma::mat& X, const arma::vec& y, const theo
           ++result.reseeds;
         }
       }
-      evaluate(X, y, a, lambda, x, e);
+      evaluate(X, y, a, lambda, weights, x, e);
       best = x;  // the caller asked for revival: compare only against points after it
       momentum = false;
       theta = 1.0;

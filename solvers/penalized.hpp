@@ -59,15 +59,23 @@ static_assert(SmoothObjective<LeastSquaresLoss>);
 
 /// Norm ‖G_t‖_∞ of the prox-gradient mapping G_t = ((W, b) − prox_{tλ‖·‖₁}((W, b) − t∇L)) / t at
 /// `net` (b is not penalised). It is zero exactly at first-order stationary points of eq. (10);
-/// as t → 0 it tends to the smallest subgradient (the KKT residual).
+/// as t → 0 it tends to the smallest subgradient (the KKT residual). With row_weights (p values,
+/// see PenalizedOptions::row_weights) the prox is that of the weighted penalty λ Σ_i w_i ‖W_i,·‖₁.
 template <SmoothObjective F>
 double prox_gradient_norm(const F& loss, const arma::mat& W, const arma::vec& b, double lambda,
-                          double t) {
+                          double t, const arma::vec& row_weights = {}) {
   arma::mat gW;
   arma::vec gb;
   loss.gradient(W, b, gW, gb);
   const arma::mat V = W - t * gW;
-  const arma::mat P = arma::sign(V) % arma::clamp(arma::abs(V) - t * lambda, 0.0, arma::datum::inf);
+  arma::mat P;
+  if (row_weights.is_empty()) {
+    P = arma::sign(V) % arma::clamp(arma::abs(V) - t * lambda, 0.0, arma::datum::inf);
+  } else {
+    arma::mat shrunk = arma::abs(V);
+    shrunk.each_col() -= t * lambda * row_weights;
+    P = arma::sign(V) % arma::clamp(shrunk, 0.0, arma::datum::inf);
+  }
   const double gw = W.n_elem ? arma::abs(W - P).max() / t : 0.0;
   const double gbn = gb.n_elem ? arma::abs(gb).max() : 0.0;
   return std::max(gw, gbn);
@@ -76,7 +84,13 @@ double prox_gradient_norm(const F& loss, const arma::mat& W, const arma::vec& b,
 /// Options of fit_penalized. Tolerances: the solver stops as converged when, on one step,
 /// ‖Δ(W, b)‖_∞ ≤ abs_tol + rel_tol·‖(W, b)‖_∞ and the objective decrease ≤ rel_tol·F + abs_tol².
 struct PenalizedOptions {
-  double lambda = 1e-3;         ///< λ of eq. (10), ≥ 0
+  double lambda = 1e-3;  ///< λ of eq. (10), ≥ 0
+  /// Per-row penalty weights w (p values, each finite and ≥ 0): the penalty becomes the weighted
+  /// ℓ1 norm λ Σ_i w_i Σ_j |W_ij| of the adaptive lasso (Zou 2006) and of reweighted ℓ1
+  /// (Candès, Wakin & Boyd 2008), and soft-thresholding uses t λ w_i on row i. Empty = every
+  /// w_i = 1, eq. (10) itself (and the same arithmetic, bit for bit). To exclude a row (w_i = ∞)
+  /// drop its column from X instead.
+  arma::vec row_weights{};
   std::size_t max_iter = 5000;  ///< iteration budget (each iteration = one accepted prox step)
   double rel_tol = 1e-7;        ///< relative tolerance (iterate and objective)
   double abs_tol = 1e-9;        ///< absolute tolerance on the iterate
@@ -96,7 +110,7 @@ struct PenalizedResult {
   theory::Network net{};  ///< W (p × r), b, and the fixed signs a
   double objective = 0;   ///< F = loss + λ‖W‖₁
   double loss = 0;        ///< (1/n) Σ residual²
-  double l1 = 0;          ///< ‖W‖₁
+  double l1 = 0;          ///< ‖W‖₁, or Σ_i w_i ‖W_i,·‖₁ with PenalizedOptions::row_weights
   double lambda = 0;
   std::size_t iterations = 0;
   StopReason stop = StopReason::max_iter;
@@ -116,7 +130,7 @@ double lipschitz_bound(const arma::mat& X, arma::uword r);
 /// correlated with the current residual, signs chosen so the neuron moves the output against the
 /// residual, Gaussian magnitudes, ‖w_j‖ = the mean norm of the live neurons (1 if none); about
 /// half the samples are then active. Throws std::invalid_argument on bad shapes, non-finite
-/// data, λ < 0.
+/// data, λ < 0, row_weights neither empty nor p finite values ≥ 0.
 PenalizedResult fit_penalized(const arma::mat& X, const arma::vec& y, const theory::Network& start,
                               const PenalizedOptions& options, theory::Engine& rng);
 

@@ -112,9 +112,11 @@ TEST_CASE("fit_adam_prox: a full-batch fixed point satisfies the KKT conditions"
 }
 
 namespace {
-/// Two λ values, width 6 and a tight inner solve: a small problem whose fits are KKT points.
+/// Two λ values, width 6 and a tight inner solve: a small problem whose fits are KKT points;
+/// one stage (no NnOptions::adaptive), the method these tests check.
 solvers::NnOptions tight_options() {
   solvers::NnOptions o;
+  o.adaptive = false;
   o.lambdas = {0.05, 0.02};
   o.widths = {6};
   o.max_iter = 20000;
@@ -326,6 +328,7 @@ TEST_CASE("fit_nn: relaxed selection applies the rule to the relaxed refits' val
   o.widths = {6};
   o.refit = false;
   o.selection = solvers::NnSelection::relaxed;
+  o.adaptive = false;
   o.rule = GENERATE(solvers::LambdaRule::min, solvers::LambdaRule::one_se);
   CAPTURE(o.rule == solvers::LambdaRule::min);
   auto rng = sim::make_engine(16, 0, 0, sim::Stream::solver);
@@ -350,6 +353,95 @@ TEST_CASE("fit_nn: relaxed selection applies the rule to the relaxed refits' val
   REQUIRE(fit.selected().n_elem == fit.chosen().selected);
 }
 
+TEST_CASE("fit_nn (adaptive): the second stage is the weighted fit on the first stage's support",
+          "[nn]") {
+  // Independent checks of NnOptions::adaptive against its documentation: the weights are
+  // recomputed here from first_net(), the final fit must vanish outside the first stage's
+  // non-zero rows and satisfy the weighted KKT conditions of the chosen λ₂ on those columns, and
+  // without screen values the first stage is bit for bit the one-stage method.
+  const Problem pr = small_problem(200, 10, 0.2, 5);
+  solvers::NnOptions o = tight_options();
+  o.relaxed = false;
+  const double gamma = GENERATE(1.0, 2.0);
+  CAPTURE(gamma);
+  auto rng0 = sim::make_engine(6, 0, 0, sim::Stream::solver);
+  const solvers::NnFit one = solvers::fit_nn(pr.X, pr.y, o, rng0);
+  o.adaptive = true;
+  o.adaptive_gamma = gamma;
+  o.adaptive_lambdas = {0.1, 0.05, 0.03};
+  o.adaptive_screen_lambdas = {};
+  o.adaptive_se_factor = o.se_factor;
+  auto rng = sim::make_engine(6, 0, 0, sim::Stream::solver);
+  const solvers::NnFit fit = solvers::fit_nn(pr.X, pr.y, o, rng);
+  REQUIRE(arma::approx_equal(fit.first_net().W, one.net().W, "absdiff", 0.0));
+  REQUIRE(fit.adaptive_candidates().size() == 3);
+  const double lambda2 = fit.adaptive_chosen().lambda;
+  REQUIRE(std::find(o.adaptive_lambdas.begin(), o.adaptive_lambdas.end(), lambda2) !=
+          o.adaptive_lambdas.end());
+
+  const arma::vec norms = theory::row_norms(fit.first_net().W);
+  const arma::uvec rows = arma::find(norms > 0.0);
+  REQUIRE(rows.n_elem >= 3);
+  const arma::vec w = arma::pow(arma::mean(norms.elem(rows)) / norms.elem(rows), gamma);
+  const theory::Network& net = fit.net();
+  for (arma::uword i = 0; i < 10; ++i) {
+    CAPTURE(i, norms(i));
+    if (norms(i) == 0.0) REQUIRE(arma::all(net.W.row(i) == 0.0));
+  }
+  const arma::mat X = standardized(pr.X);
+  const arma::vec y = standardized(pr.y);
+  const arma::mat XS = X.cols(rows);
+  const arma::mat WS = net.W.rows(rows);
+  const solvers::LeastSquaresLoss loss{XS, y, net.a};
+  arma::mat gW;
+  arma::vec gb;
+  const double L = loss.gradient(WS, net.b, gW, gb);
+  REQUIRE(fit.objective() ==
+          Approx(L + lambda2 * arma::dot(w, arma::sum(arma::abs(WS), 1))).epsilon(1e-9));
+  // Stalls at ReLU kinks as in the one-stage KKT test above; measured worst violation (λ₂ = 0.03
+  // chosen for both γ) below 0.1 λ₂ for γ = 1 and 0.24 λ₂ for γ = 2 (weights up to ~10 here, so
+  // the row thresholds λ₂ w_i are much larger). Bound 0.3 λ₂.
+  double worst = 0.0;
+  for (arma::uword k = 0; k < gW.n_elem; ++k) {
+    const double thr = lambda2 * w(k % gW.n_rows);
+    const double v = WS(k);
+    worst = std::max(worst, v != 0.0 ? std::abs(gW(k) + thr * (v > 0 ? 1.0 : -1.0))
+                                     : std::max(std::abs(gW(k)) - thr, 0.0));
+  }
+  CAPTURE(worst, lambda2);
+  REQUIRE(worst <= 0.3 * lambda2);
+  REQUIRE(arma::abs(gb).max() <= 0.3 * lambda2);
+  // Importances and selection come from the second stage.
+  REQUIRE(arma::approx_equal(fit.importances(), theory::row_norms(net.W), "absdiff", 0.0));
+  REQUIRE(arma::approx_equal(fit.selected(), solvers::select(fit.importances()), "absdiff", 0));
+  REQUIRE(fit.importances().head(3).min() > 0.0);
+}
+
+TEST_CASE("fit_nn (adaptive): screen values extend the first stage's grid, options are checked",
+          "[nn]") {
+  const Problem pr = small_problem(150, 8, 0.3, 15);
+  solvers::NnOptions o;
+  o.widths = {6};
+  o.adaptive = true;
+  o.adaptive_screen_lambdas = {0.07, 0.05};
+  auto rng = sim::make_engine(16, 0, 0, sim::Stream::solver);
+  const solvers::NnFit fit = solvers::fit_nn(pr.X, pr.y, o, rng);
+  REQUIRE(fit.candidates().size() == o.lambdas.size() + 2);
+  REQUIRE(fit.candidates().back().lambda == 0.05);
+  REQUIRE(fit.adaptive_candidates().size() == o.adaptive_lambdas.size());
+  o.adaptive_gamma = 0.0;
+  REQUIRE_THROWS_WITH(solvers::NnMethod(o), Catch::Contains("adaptive_gamma must be finite and > 0"));
+  o.adaptive_gamma = 1.0;
+  o.adaptive_lambdas = {};
+  REQUIRE_THROWS_WITH(solvers::NnMethod(o), Catch::Contains("adaptive_lambdas must not be empty"));
+  o.adaptive_lambdas = {0.1};
+  o.adaptive_screen_lambdas = {-0.01};
+  REQUIRE_THROWS_WITH(solvers::NnMethod(o), Catch::Contains("adaptive_screen_lambdas must be"));
+  o.adaptive_screen_lambdas = {};
+  o.adaptive_se_factor = -1.0;
+  REQUIRE_THROWS_WITH(solvers::NnMethod(o), Catch::Contains("adaptive_se_factor must be"));
+}
+
 TEST_CASE("nn: the default λ grid is log-spaced from 0.3 down to the floor 0.09", "[nn]") {
   // As documented in NnOptions::lambdas: 10 values, a constant ratio (0.09 / 0.3)^(1/9), each
   // rounded to 4 significant digits (relative error ≤ 5e-4).
@@ -366,6 +458,12 @@ TEST_CASE("nn: the default λ grid is log-spaced from 0.3 down to the floor 0.09
   REQUIRE(o.se_factor == 0.5);
   REQUIRE(o.relaxed);
   REQUIRE(o.selection == solvers::NnSelection::penalized);
+  REQUIRE_FALSE(o.adaptive);
+  REQUIRE(o.adaptive_gamma == 1.5);
+  REQUIRE(o.adaptive_se_factor == 0.0);
+  REQUIRE(o.adaptive_lambdas.back() == 0.01);
+  REQUIRE(o.adaptive_screen_lambdas == std::vector<double>{0.07, 0.05});
+  REQUIRE_FALSE(solvers::NnOptions::paper_grid(solvers::NnOptimizer::prox).adaptive);
 }
 
 TEST_CASE("nn: bad options and data are rejected with the field named", "[nn]") {
@@ -434,9 +532,13 @@ TEST_CASE("nn: noiseless paper nn data, true variables selected, few false ones"
 //   RELUID_NN_REPS=12 RELUID_NN_GRID=default|paper RELUID_NN_OPTIMIZER=prox|adam
 //   RELUID_NN_SELECTION=relaxed|penalized RELUID_NN_RELAXED=1|0 RELUID_NN_SE=<se_factor>
 //   RELUID_NN_RELAXED_LAMBDAS=0.01,0.003,0.001 RELUID_NN_SIGMAS=0,0.5,1,5
+//   RELUID_NN_LAMBDAS=<first-stage grid> RELUID_NN_ADAPTIVE=1|0 RELUID_NN_GAMMA=<γ>
+//   RELUID_NN_ADAPTIVE_LAMBDAS=<λ₂ grid> RELUID_NN_SCREEN_LAMBDAS=<extra first-stage λ>
+//   RELUID_NN_ADAPTIVE_SE=<se_factor of both stages with adaptive>
 //   build-nn/reluid_tests "[.nn_quality]"
 // (unset variables keep NnOptions' defaults). Prints mean TP / FP and the test MSE against the
-// noiseless f (with standard errors) and seconds per fit for each σ.
+// noiseless f (with standard errors), seconds per fit, the first stage's TP / FP and the mean
+// chosen λ (and λ₂) for each σ.
 TEST_CASE("nn: selection quality on the paper's nn data (report)", "[.nn_quality]") {
   const auto env = [](const char* name, const char* fallback) {
     const char* v = std::getenv(name);
@@ -463,9 +565,19 @@ TEST_CASE("nn: selection quality on the paper's nn data (report)", "[.nn_quality
   if (std::getenv("RELUID_NN_SE")) o.se_factor = std::stod(env("RELUID_NN_SE", ""));
   if (std::getenv("RELUID_NN_RELAXED_LAMBDAS"))
     o.relaxed_lambdas = numbers(env("RELUID_NN_RELAXED_LAMBDAS", ""));
+  if (std::getenv("RELUID_NN_LAMBDAS")) o.lambdas = numbers(env("RELUID_NN_LAMBDAS", ""));
+  if (std::getenv("RELUID_NN_ADAPTIVE")) o.adaptive = env("RELUID_NN_ADAPTIVE", "1") == "1";
+  if (std::getenv("RELUID_NN_GAMMA")) o.adaptive_gamma = std::stod(env("RELUID_NN_GAMMA", ""));
+  if (std::getenv("RELUID_NN_ADAPTIVE_SE"))
+    o.adaptive_se_factor = std::stod(env("RELUID_NN_ADAPTIVE_SE", ""));
+  if (std::getenv("RELUID_NN_SCREEN_LAMBDAS"))
+    o.adaptive_screen_lambdas = numbers(env("RELUID_NN_SCREEN_LAMBDAS", ""));
+  if (std::getenv("RELUID_NN_ADAPTIVE_LAMBDAS"))
+    o.adaptive_lambdas = numbers(env("RELUID_NN_ADAPTIVE_LAMBDAS", ""));
   const solvers::NnMethod method(o);
   for (double sigma : numbers(env("RELUID_NN_SIGMAS", "0,0.5,1,5"))) {
-    arma::vec tp(reps), fp(reps), mse(reps), secs(reps);
+    arma::vec tp(reps), fp(reps), mse(reps), secs(reps), tp1(reps), fp1(reps), lambda(reps),
+        lambda2(reps, arma::fill::zeros);
     for (int t = 0; t < reps; ++t) {
       const sim::PaperData d = sim::make_paper_data(
           {.dataset = sim::PaperDataset::nn, .sigma = sigma}, 99, 0, static_cast<unsigned>(t));
@@ -477,12 +589,26 @@ TEST_CASE("nn: selection quality on the paper's nn data (report)", "[.nn_quality
       tp(t) = static_cast<double>(arma::uvec(arma::intersect(sel, d.support)).n_elem);
       fp(t) = static_cast<double>(sel.n_elem) - tp(t);
       mse(t) = arma::mean(arma::square(fit->predict(d.test.X) - d.test.f));
+      // The first stage's own selection (the same as the final one without adaptive).
+      const auto& nn = dynamic_cast<const solvers::NnFit&>(*fit);
+      arma::vec imp1 = fit->importances();
+      if (o.adaptive) {
+        imp1.zeros();
+        imp1.elem(nn.columns()) = theory::row_norms(nn.first_net().W);
+        lambda2(t) = nn.adaptive_chosen().lambda;
+      }
+      const arma::uvec sel1 = solvers::select(imp1);
+      tp1(t) = static_cast<double>(arma::uvec(arma::intersect(sel1, d.support)).n_elem);
+      fp1(t) = static_cast<double>(sel1.n_elem) - tp1(t);
+      lambda(t) = nn.chosen().lambda;
     }
     const double root = std::sqrt(double(reps));
     std::cerr << "sigma " << sigma << ": TP " << arma::mean(tp) << " +- " << arma::stddev(tp) / root
               << ", FP " << arma::mean(fp) << " +- " << arma::stddev(fp) / root << ", test MSE "
               << arma::mean(mse) << " +- " << arma::stddev(mse) / root << ", seconds/fit "
-              << arma::mean(secs) << " (max " << secs.max() << ")\n";
+              << arma::mean(secs) << " (max " << secs.max() << "); first stage TP "
+              << arma::mean(tp1) << ", FP " << arma::mean(fp1) << ", mean lambda "
+              << arma::mean(lambda) << ", mean lambda2 " << arma::mean(lambda2) << "\n";
   }
   SUCCEED();
 }
