@@ -486,15 +486,15 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& o, theory:
         Xt, yt, origin.net, at.rows, o, adaptive, adaptive.size() - 1, rng,
         [&](std::size_t k, const theory::Network& net) {
           const auto [m, e] = held_out(net, Xv, yv);
-          out.adaptive_candidates_.push_back({.lambda = adaptive[k],
-                                              .width = c.width,
-                                              .learning_rate = 0.0,
-                                              .epochs = 0,
-                                              .validation_mse = m,
-                                              .validation_std_err = e,
-                                              .support = theory::support(net.W).n_elem,
-                                              .selected = selected_rows(net, out.columns_, out.p_)
-                                                              .n_elem});
+          out.adaptive_candidates_.push_back(
+              {.lambda = adaptive[k],
+               .width = c.width,
+               .learning_rate = 0.0,
+               .epochs = 0,
+               .validation_mse = m,
+               .validation_std_err = e,
+               .support = theory::support(net.W).n_elem,
+               .selected = selected_rows(net, out.columns_, out.p_).n_elem});
           amse.push_back(m);
           ase.push_back(e);
           nets.push_back(net);

@@ -185,8 +185,7 @@ struct NnOptions {
   double adaptive_gamma = 1.5;  ///< γ > 0 of the weights
   /// λ₂ grid (each > 0, standardised scale as `lambdas`), down to 0.01: at σ = 0 the chosen λ₂
   /// sits near the floor (mean 0.012 with γ = 1.5).
-  std::vector<double> adaptive_lambdas = {0.3,  0.2,  0.15, 0.1,   0.07,
-                                          0.05, 0.03, 0.02, 0.014, 0.01};
+  std::vector<double> adaptive_lambdas = {0.3, 0.2, 0.15, 0.1, 0.07, 0.05, 0.03, 0.02, 0.014, 0.01};
   /// The screen's grid beyond `lambdas` (whose floor 0.09 was set for the one-stage method's
   /// false rows); each > 0.
   std::vector<double> adaptive_screen_lambdas = {0.07, 0.05};

@@ -110,7 +110,7 @@ struct PenalizedResult {
   theory::Network net{};  ///< W (p × r), b, and the fixed signs a
   double objective = 0;   ///< F = loss + λ‖W‖₁
   double loss = 0;        ///< (1/n) Σ residual²
-  double l1 = 0;          ///< ‖W‖₁, or Σ_i w_i ‖W_i,·‖₁ with PenalizedOptions::row_weights
+  double l1 = 0;  ///< ‖W‖₁, or Σ_i w_i ‖W_i,·‖₁ with PenalizedOptions::row_weights
   double lambda = 0;
   std::size_t iterations = 0;
   StopReason stop = StopReason::max_iter;

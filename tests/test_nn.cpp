@@ -430,7 +430,8 @@ TEST_CASE("fit_nn (adaptive): screen values extend the first stage's grid, optio
   REQUIRE(fit.candidates().back().lambda == 0.05);
   REQUIRE(fit.adaptive_candidates().size() == o.adaptive_lambdas.size());
   o.adaptive_gamma = 0.0;
-  REQUIRE_THROWS_WITH(solvers::NnMethod(o), Catch::Contains("adaptive_gamma must be finite and > 0"));
+  REQUIRE_THROWS_WITH(solvers::NnMethod(o),
+                      Catch::Contains("adaptive_gamma must be finite and > 0"));
   o.adaptive_gamma = 1.0;
   o.adaptive_lambdas = {};
   REQUIRE_THROWS_WITH(solvers::NnMethod(o), Catch::Contains("adaptive_lambdas must not be empty"));

@@ -185,9 +185,8 @@ TEST_CASE("fit_penalized: with row weights, returned points satisfy the weighted
   double unweighted = 0.0;
   for (arma::uword k = 0; k < gW.n_elem; ++k) {
     const double wk = fit.net.W(k);
-    unweighted = std::max(unweighted, wk != 0.0
-                                          ? std::abs(gW(k) + lambda * (wk > 0 ? 1.0 : -1.0))
-                                          : std::abs(gW(k)) - lambda);
+    unweighted = std::max(unweighted, wk != 0.0 ? std::abs(gW(k) + lambda * (wk > 0 ? 1.0 : -1.0))
+                                                : std::abs(gW(k)) - lambda);
   }
   REQUIRE(unweighted > 100 * tol);
 }
@@ -316,10 +315,10 @@ TEST_CASE("fit_penalized: bad inputs are rejected with the field named", "[solve
     REQUIRE_THROWS_WITH(
         solvers::fit_penalized(X, y, start, {.row_weights = arma::vec{1.0, -0.5, 1.0, 1.0}}, rng),
         Catch::Contains("row_weights must be finite and >= 0"));
-    REQUIRE_THROWS_WITH(solvers::fit_penalized(
-                            X, y, start, {.row_weights = arma::vec{1.0, arma::datum::inf, 1.0, 1.0}},
-                            rng),
-                        Catch::Contains("row_weights must be finite and >= 0"));
+    REQUIRE_THROWS_WITH(
+        solvers::fit_penalized(X, y, start,
+                               {.row_weights = arma::vec{1.0, arma::datum::inf, 1.0, 1.0}}, rng),
+        Catch::Contains("row_weights must be finite and >= 0"));
   }
 }
 
