@@ -34,7 +34,8 @@ CertificateResult certify(const theory::Network& fit, bool fit_feasible,
   out.recovery_tol = options.floor + options.per_sigma * sigma;
   out.l1_fit = theory::l1_norm(fit.W);
   out.l1_truth = theory::l1_norm(truth.W);
-  out.loss_truth = arma::mean(arma::square(y - theory::predict(truth, X)));
+  const arma::vec residual_truth = y - theory::predict(truth, X);
+  out.loss_truth = arma::mean(arma::square(residual_truth));
   out.truth_feasible = out.loss_truth <= target * (1.0 + options.feasibility_rel_tol);
   if (metrics.sign_recovered && D2 <= out.recovery_tol) {
     out.verdict = Certificate::recovered;
@@ -48,7 +49,7 @@ CertificateResult certify(const theory::Network& fit, bool fit_feasible,
   if (options.probe_rounds > 0 && out.truth_feasible) {
     // Within the truth's own residuals, shrunk by 1e-5 so that GLPK's feasibility tolerance
     // (~1e-7) cannot push the loss above the truth's: exact interpolation when σ = 0.
-    const arma::vec delta = (1.0 - 1e-5) * arma::abs(y - theory::predict(truth, X));
+    const arma::vec delta = (1.0 - 1e-5) * arma::abs(residual_truth);
     const auto probe =
         solvers::polish_pattern_lp(X, y, truth, delta, {.max_rounds = options.probe_rounds});
     out.probe_l1 = probe.l1;

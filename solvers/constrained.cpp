@@ -62,6 +62,16 @@ void validate_options(const ConstrainedOptions& o, std::string_view where) {
                   "stagnation_drop must be in [0, 1)", o.stagnation_drop);
 }
 
+/// Sets slack, feasible and stop of c from c.fit.loss and c.target; `lower` is the bottom of the
+/// accepted band.
+void set_constraint_status(ConstrainedResult& c, double lower) {
+  c.slack = c.target - c.fit.loss;
+  c.feasible = c.fit.loss <= c.target;
+  c.stop = !c.feasible           ? ConstraintStop::infeasible
+           : c.fit.loss >= lower ? ConstraintStop::on_target
+                                 : ConstraintStop::bracketed;
+}
+
 }  // namespace
 
 ConstrainedResult fit_constrained(const arma::mat& X, const arma::vec& y,
@@ -196,10 +206,7 @@ ConstrainedResult fit_constrained(const arma::mat& X, const arma::vec& y,
     if (f.loss <= target && f.l1 <= out.fit.l1 * (1.0 + 1e-9)) out.fit = f;
   }
 
-  out.slack = target - out.fit.loss;
-  out.stop = !out.feasible           ? ConstraintStop::infeasible
-             : out.fit.loss >= lower ? ConstraintStop::on_target
-                                     : ConstraintStop::bracketed;
+  set_constraint_status(out, lower);
   return out;
 }
 
@@ -445,11 +452,7 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     c.fit.stationarity = prox_gradient_norm(LeastSquaresLoss{X, y, lp.net.a}, c.fit.net.W, lp.net.b,
                                             parent.fit.lambda, 1.0 / lipschitz);
     c.target = parent.target;
-    c.slack = c.target - c.fit.loss;
-    c.feasible = c.fit.loss <= c.target;
-    c.stop = !c.feasible                    ? ConstraintStop::infeasible
-             : c.fit.loss >= 0.1 * c.target ? ConstraintStop::on_target
-                                            : ConstraintStop::bracketed;
+    set_constraint_status(c, 0.1 * c.target);  // σ = 0: fit_constrained's noiseless band
     c.solves = lp.rounds;
     c.total_iterations = lp.simplex_iterations;
     record(std::move(c), k, StartKind::polished, 0, 0, 0);

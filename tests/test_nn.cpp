@@ -22,6 +22,21 @@ using test::standardized;
 
 namespace {
 
+/// Largest violation, over the entries of W (p × r), of the subgradient conditions of the penalty
+/// λ Σ_i w_i ‖W_i,·‖₁ given the loss gradient gW: |g + λ w_i sign(W)| where W ≠ 0,
+/// (|g| − λ w_i)⁺ where W = 0. Empty row_weights means every w_i = 1.
+double kkt_violation(const arma::mat& gW, const arma::mat& W, double lambda,
+                     const arma::vec& row_weights = {}) {
+  double worst = 0.0;
+  for (arma::uword k = 0; k < gW.n_elem; ++k) {
+    const double thr = row_weights.is_empty() ? lambda : lambda * row_weights(k % gW.n_rows);
+    const double v = W(k);
+    worst = std::max(worst, v != 0.0 ? std::abs(gW(k) + thr * (v > 0 ? 1.0 : -1.0))
+                                     : std::max(std::abs(gW(k)) - thr, 0.0));
+  }
+  return worst;
+}
+
 arma::vec standardized(const arma::vec& y) {
   const arma::vec c = y - arma::mean(y);
   return c / std::sqrt(arma::mean(arma::square(c)));
@@ -145,12 +160,7 @@ TEST_CASE("fit_nn (prox): the chosen fit satisfies the KKT conditions of eq. (10
   // subgradient conditions hold approximately: measured worst violation 0.067 λ on this instance
   // (a re-run from the returned point with rel_tol 1e-12 stalls at once). Bound 0.1 λ.
   const double tol = 0.1 * lambda;
-  double worst = 0.0;
-  for (arma::uword k = 0; k < gW.n_elem; ++k) {
-    const double w = net.W(k);
-    worst = std::max(worst, w != 0.0 ? std::abs(gW(k) + lambda * (w > 0 ? 1.0 : -1.0))
-                                     : std::max(std::abs(gW(k)) - lambda, 0.0));
-  }
+  const double worst = kkt_violation(gW, net.W, lambda);
   CAPTURE(worst, lambda);
   REQUIRE(worst <= tol);
   REQUIRE(arma::abs(gb).max() <= tol);
@@ -286,12 +296,7 @@ TEST_CASE("fit_nn: the relaxed refit lives on the selected columns and is a bett
   // Same stall-at-a-kink caveat as the penalized KKT test above: measured worst violation
   // 0.053 λ on this instance (λ = 0.01; at λ = 0.001 the same absolute stall is 1.2 λ, so the
   // check uses 0.01). Bound 0.1 λ.
-  double worst = 0.0;
-  for (arma::uword k = 0; k < gW.n_elem; ++k) {
-    const double w = WS(k);
-    worst = std::max(worst, w != 0.0 ? std::abs(gW(k) + lambda * (w > 0 ? 1.0 : -1.0))
-                                     : std::max(std::abs(gW(k)) - lambda, 0.0));
-  }
+  const double worst = kkt_violation(gW, WS, lambda);
   CAPTURE(worst, lambda);
   REQUIRE(worst <= 0.1 * lambda);
   REQUIRE(arma::abs(gb).max() <= 0.1 * lambda);
@@ -401,13 +406,7 @@ TEST_CASE("fit_nn (adaptive): the second stage is the weighted fit on the first 
   // Stalls at ReLU kinks as in the one-stage KKT test above; measured worst violation (λ₂ = 0.03
   // chosen for both γ) below 0.1 λ₂ for γ = 1 and 0.24 λ₂ for γ = 2 (weights up to ~10 here, so
   // the row thresholds λ₂ w_i are much larger). Bound 0.3 λ₂.
-  double worst = 0.0;
-  for (arma::uword k = 0; k < gW.n_elem; ++k) {
-    const double thr = lambda2 * w(k % gW.n_rows);
-    const double v = WS(k);
-    worst = std::max(worst, v != 0.0 ? std::abs(gW(k) + thr * (v > 0 ? 1.0 : -1.0))
-                                     : std::max(std::abs(gW(k)) - thr, 0.0));
-  }
+  const double worst = kkt_violation(gW, WS, lambda2, w);
   CAPTURE(worst, lambda2);
   REQUIRE(worst <= 0.3 * lambda2);
   REQUIRE(arma::abs(gb).max() <= 0.3 * lambda2);
