@@ -110,7 +110,8 @@ void register_reproduce(CLI::App& app) {
                     "Comma-separated noise levels for every data set (default: the paper's own "
                     "list per data set: nn and friedman 0,0.5,1,5; linear 0,1,3,5)");
   paper->add_option("--methods", args->flags.methods,
-                    "Comma-separated methods (default: every registered method)");
+                    "Comma-separated methods of nn,lasso,omp,rf,gb (default: these five) and "
+                    "nn_adaptive (nn with its adaptive second stage, set beside the paper's NN)");
   paper->add_option("--seed", args->flags.seed, "Master seed (default 1)");
   paper->add_flag("--quiet", args->quiet, "No progress or final line on stderr");
   paper->callback([args] { run(*args); });

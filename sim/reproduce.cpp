@@ -420,9 +420,10 @@ std::vector<Row> table_rows(const ReproduceConfig& config, const Collected& data
           if (in_paper.count(key)) continue;
           const auto it = data.values.find(key);
           if (it == data.values.end()) continue;
-          // friedman_uniform is set beside the paper's friedman numbers.
+          // friedman_uniform is set beside the paper's friedman numbers, nn_adaptive beside NN.
           std::optional<std::string> paper;
-          const auto p = paper_value.find({paper_counterpart(dataset), upper(m), metric, sigma});
+          const auto p = paper_value.find(
+              {paper_counterpart(dataset), solvers::paper_method_of(m), metric, sigma});
           if (p != paper_value.end()) paper = p->second;
           rows.push_back({table_of(dataset, metric), dataset, upper(m), metric, sigma,
                           stats(it->second), paper});
@@ -568,7 +569,7 @@ std::vector<double> reproduce_sigmas(const ReproduceConfig& config, PaperDataset
 }
 
 std::vector<std::string> reproduce_methods(const ReproduceConfig& config) {
-  return config.methods.empty() ? solvers::method_names() : config.methods;
+  return config.methods.empty() ? solvers::paper_method_names() : config.methods;
 }
 
 std::uint64_t paper_cell_key(PaperDataset d, double sigma) {

@@ -22,7 +22,7 @@ struct ReproduceConfig {
                                      PaperDataset::friedman};
   /// One σ list for every data set; unset = each data set's own list from the paper.
   std::optional<std::vector<double>> sigmas;
-  /// Names for solvers::make_method; empty = solvers::method_names() (every registered method).
+  /// Names for solvers::make_method; empty = solvers::paper_method_names() (the paper's five).
   std::vector<std::string> methods;
   std::uint64_t reps = 100;  ///< replications per (data set, σ)
   std::uint64_t seed = 1;    ///< master seed
@@ -43,7 +43,7 @@ void validate_reproduce(const ReproduceConfig& config);
 /// The σ values run for data set d: config.sigmas, or the paper's list (paper_setting(d).sigmas).
 std::vector<double> reproduce_sigmas(const ReproduceConfig& config, PaperDataset d);
 
-/// The methods run: config.methods, or solvers::method_names() when empty.
+/// The methods run: config.methods, or solvers::paper_method_names() when empty.
 std::vector<std::string> reproduce_methods(const ReproduceConfig& config);
 
 /// The `cell` argument of make_paper_data and of the solver engine for (d, σ):

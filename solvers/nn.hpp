@@ -286,7 +286,8 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& options, t
 class NnMethod final : public Method {
  public:
   explicit NnMethod(NnOptions options = {});
-  std::string name() const override { return "nn"; }
+  /// "nn", or "nn_adaptive" when options().adaptive (the registry's names).
+  std::string name() const override { return options_.adaptive ? "nn_adaptive" : "nn"; }
   std::unique_ptr<Fitted> fit(const arma::mat& X, const arma::vec& y,
                               theory::Engine& rng) const override;
   const NnOptions& options() const { return options_; }

@@ -1,5 +1,7 @@
 #include "solvers/registry.hpp"
 
+#include <cctype>
+
 #include "solvers/lasso.hpp"
 #include "solvers/nn.hpp"
 #include "solvers/omp.hpp"
@@ -9,12 +11,24 @@
 namespace reluid::solvers {
 
 const std::vector<std::string>& method_names() {
+  static const std::vector<std::string> names{"nn", "lasso", "omp", "rf", "gb", "nn_adaptive"};
+  return names;
+}
+
+const std::vector<std::string>& paper_method_names() {
   static const std::vector<std::string> names{"nn", "lasso", "omp", "rf", "gb"};
   return names;
 }
 
+std::string paper_method_of(std::string_view name) {
+  std::string s(name == "nn_adaptive" ? "nn" : name);
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
 std::unique_ptr<Method> make_method(std::string_view name, std::string_view where) {
   if (name == "nn") return std::make_unique<NnMethod>();
+  if (name == "nn_adaptive") return std::make_unique<NnMethod>(NnOptions{.adaptive = true});
   if (name == "lasso") return std::make_unique<LassoMethod>();
   if (name == "omp") return std::make_unique<OmpMethod>();
   if (name == "rf") return std::make_unique<ForestMethod>();

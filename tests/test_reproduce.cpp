@@ -15,6 +15,7 @@
 #include "sim/reproduce.hpp"
 #include "sim/results.hpp"
 #include "sim/seed.hpp"
+#include "solvers/nn.hpp"
 #include "solvers/registry.hpp"
 #include "support.hpp"
 #include "theory/io.hpp"
@@ -382,4 +383,49 @@ TEST_CASE("reproduce: friedman_uniform runs, resumes, and sits beside the paper'
   CHECK(theory::read_text(dir / kTablesMdFile).find("U[0, 1]^50") != std::string::npos);
   // A second run finds it finished (the identity with input "uniform" reads back).
   CHECK(run_reproduce(config, dir, {.threads = 1}).nothing_to_do);
+}
+
+TEST_CASE("reproduce: nn_adaptive is the adaptive nn, run on request, beside the paper's NN",
+          "[reproduce]") {
+  REQUIRE(solvers::paper_method_names() ==
+          std::vector<std::string>{"nn", "lasso", "omp", "rf", "gb"});
+  CHECK(solvers::make_method("nn_adaptive")->name() == "nn_adaptive");
+  CHECK(dynamic_cast<const solvers::NnMethod&>(*solvers::make_method("nn_adaptive"))
+            .options()
+            .adaptive);
+  CHECK_FALSE(
+      dynamic_cast<const solvers::NnMethod&>(*solvers::make_method("nn")).options().adaptive);
+  CHECK(solvers::paper_method_of("nn_adaptive") == "NN");
+  CHECK(solvers::paper_method_of("lasso") == "LASSO");
+  // Not in the default run: the default methods are the paper's five.
+  CHECK(reproduce_methods(ReproduceConfig{}) == solvers::paper_method_names());
+
+  const fs::path dir = scratch("nn_adaptive");
+  ReproduceConfig config;
+  config.datasets = {PaperDataset::linear};
+  config.sigmas = std::vector<double>{1.0};
+  config.methods = {"nn_adaptive"};
+  config.reps = 1;
+  CHECK(run_reproduce(config, dir, {.threads = 1}).trials_run == 1);
+  const auto t = columns_of(dir / "linear_nn_adaptive" / kTrialsFile);
+  // The trial's selection is the adaptive method's own, rebuilt by hand.
+  const auto data = make_paper_data({.dataset = PaperDataset::linear, .sigma = 1.0}, config.seed,
+                                    paper_cell_key(PaperDataset::linear, 1.0), 0);
+  auto rng = make_engine(config.seed, paper_cell_key(PaperDataset::linear, 1.0), 0,
+                         Stream::solver);
+  const auto fit =
+      solvers::NnMethod(solvers::NnOptions{.adaptive = true}).fit(data.train.X, data.train.y, rng);
+  CHECK(t.at("test_mse")[0] ==
+        format_number(arma::mean(arma::square(fit->predict(data.test.X) - data.test.f))));
+  // Its rows carry the paper's NN values (linear, σ = 1: TP 2.7, FP 0.0).
+  bool tp = false, fp = false;
+  for (const auto& line : lines_of(theory::read_text(dir / kTablesCsvFile))) {
+    const auto f = split_fields(line);
+    if (f[2] != "NN_ADAPTIVE") continue;
+    if (f[3] == "TP") tp = f[8] == "2.7";
+    if (f[3] == "FP") fp = f[8] == "0.0";
+  }
+  CHECK(tp);
+  CHECK(fp);
+  CHECK(theory::read_text(dir / kTablesMdFile).find("| NN_ADAPTIVE |") != std::string::npos);
 }
