@@ -2,6 +2,7 @@
 #include "solvers/nn.hpp"
 
 #include <algorithm>
+#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -70,12 +71,23 @@ void run_path(const arma::mat& X, const arma::vec& y, const theory::Network& sta
   if (o.optimizer == NnOptimizer::prox) {
     const double L = lipschitz_bound(X, start.r());
     for (std::size_t l = 0; l <= last; ++l) {
-      const PenalizedResult fit = fit_penalized(
-          X, y, current,
-          {.lambda = lambdas[l], .max_iter = o.max_iter, .rel_tol = o.rel_tol, .lipschitz = L},
-          rng);
+      const PenalizedOptions po{
+          .lambda = lambdas[l], .max_iter = o.max_iter, .rel_tol = o.rel_tol, .lipschitz = L};
+      PenalizedResult fit = fit_penalized(X, y, current, po, rng);
+      std::size_t iterations = fit.iterations;
+      if (o.escape_scale > 0.0) {
+        const arma::uvec zero = escape_rows(X, y, fit.net, o.escape_alpha);
+        if (!zero.is_empty()) {
+          theory::Network kicked = fit.net;
+          const double scale = o.escape_scale / std::sqrt(double(kicked.r()));
+          kicked.W.rows(zero) = theory::standard_normal(zero.n_elem, kicked.r(), rng) * scale;
+          PenalizedResult escaped = fit_penalized(X, y, kicked, po, rng);
+          iterations += escaped.iterations;
+          if (escaped.objective < fit.objective) fit = std::move(escaped);
+        }
+      }
       current = fit.net;
-      visit(l, 0, current, fit.iterations);
+      visit(l, 0, current, iterations);
     }
     return;
   }
@@ -192,6 +204,22 @@ std::size_t pick_candidate(const std::vector<NnCandidate>& cands, const std::vec
 }
 
 }  // namespace
+
+arma::uvec escape_rows(const arma::mat& X, const arma::vec& y, const theory::Network& net,
+                       double alpha) {
+  const arma::uvec zero = arma::find(theory::row_norms(net.W) == 0.0);
+  if (zero.is_empty() || alpha >= 1.0) return zero;
+  const arma::vec rho = y - theory::predict(net, X);
+  const arma::mat H = arma::square(X.cols(zero)) - 1.0;
+  const arma::rowvec num = rho.t() * H;
+  const arma::rowvec den = arma::sqrt(arma::square(rho).t() * arma::square(H));
+  const double bound = boost::math::quantile(boost::math::complement(
+      boost::math::normal_distribution<double>(), alpha / (2.0 * double(zero.n_elem))));
+  std::vector<arma::uword> keep;
+  for (arma::uword i = 0; i < zero.n_elem; ++i)
+    if (den(i) > 0.0 && std::abs(num(i)) > bound * den(i)) keep.push_back(zero(i));
+  return arma::uvec(keep);
+}
 
 AdamProxResult fit_adam_prox(const arma::mat& X, const arma::vec& y, const theory::Network& start,
                              const AdamProxOptions& o, theory::Engine& rng) {
@@ -311,6 +339,10 @@ void validate(const NnOptions& o, std::string_view where) {
                   "se_factor must be finite and >= 0", o.se_factor);
   theory::require(std::isfinite(o.init_scale) && o.init_scale > 0.0, w,
                   "init_scale must be finite and > 0", o.init_scale);
+  theory::require(std::isfinite(o.escape_scale) && o.escape_scale >= 0.0, w,
+                  "escape_scale must be finite and >= 0", o.escape_scale);
+  theory::require(o.escape_alpha > 0.0 && o.escape_alpha <= 1.0, w,
+                  "escape_alpha must be in (0, 1]", o.escape_alpha);
   if (o.adaptive) {
     theory::require(!o.adaptive_lambdas.empty(), w, "adaptive_lambdas must not be empty");
     for (double l : o.adaptive_lambdas)

@@ -127,6 +127,21 @@ struct NnOptions {
   bool scale_response = true;
   /// Start: W_ij ~ N(0, init_scale² / (p r)), b = 0; > 0.
   double init_scale = 1.0;
+  /// Escape from zero rows (prox optimizer only; 0 = off). A row of W at zero is a local minimum
+  /// of the penalized objective even when the variable matters, whenever its effect has no linear
+  /// part on the active half-spaces — the gradient there vanishes (friedman's 20(x₃ − ½)², even
+  /// in x₃): the prox step then never lets it in. After each λ of the path every zero row is set
+  /// to entries N(0, escape_scale² / r), the fit is rerun at the same λ from there, and the
+  /// result replaces the path's point if its objective is lower (so the path stays monotone in
+  /// F at every λ); rows that do not matter shrink back to zero. Only rows that pass the curvature
+  /// test of escape_alpha are kicked. 0.2 (and escape_alpha 0.05) were set before any measurement,
+  /// not tuned; on friedman_uniform (seed 1, σ = 0.5, replications 0–5) TP went from 3.83 to 5.0
+  /// and the test MSE from 3.1 to 0.38, on the nn data (σ = 1, replications 0–7) every selection
+  /// stayed as it was, at 1.2× (nn) to 2× (friedman_uniform) the time per fit.
+  double escape_scale = 0.2;
+  /// Which zero rows escape: those whose second-order Stein statistic of the residual passes a
+  /// Bonferroni test at level escape_alpha (see escape_rows in nn.cpp); 1 = every zero row.
+  double escape_alpha = 0.05;
   /// Predict with the relaxed refit: after selection (solvers::select on the importances of the
   /// penalized fit), the network is refitted on the selected columns only with the much smaller
   /// λ of relaxed_lambdas, chosen on the validation split, so that predictions lose the ℓ1
@@ -283,6 +298,16 @@ class NnFit final : public Fitted {
 NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& options, theory::Engine& rng);
 
 /// The §3.4 method behind the common interface (name "nn").
+/// The zero rows of net.W (p × r) whose variable shows curvature in the residual ρ = y − f(X) on
+/// X: n × p standardised (mean 0, sd 1): rows i with |t_i| > Φ⁻¹(1 − alpha / (2m)), m the number
+/// of zero rows (two-sided Bonferroni at level alpha ∈ (0, 1]), of the self-normalised
+/// second-order Stein statistic t_i = Σ_k ρ_k h_ki / (Σ_k ρ_k² h_ki²)^½, h_ki = x_ki² − 1. For a
+/// variable independent of ρ, t_i is asymptotically N(0, 1); E[ρ (x_i² − 1)] = E[∂²ρ/∂x_i²] under
+/// Gaussian inputs (Stein), the curvature a zero row cannot see through its gradient. alpha = 1
+/// returns every zero row. Ascending row indices. NnOptions::escape_alpha uses it.
+arma::uvec escape_rows(const arma::mat& X, const arma::vec& y, const theory::Network& net,
+                       double alpha);
+
 class NnMethod final : public Method {
  public:
   explicit NnMethod(NnOptions options = {});

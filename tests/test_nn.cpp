@@ -442,6 +442,75 @@ TEST_CASE("fit_nn (adaptive): screen values extend the first stage's grid, optio
   REQUIRE_THROWS_WITH(solvers::NnMethod(o), Catch::Contains("adaptive_se_factor must be"));
 }
 
+/// friedman on x ~ U[0, 1]^p (sim::friedman_sample): y = 10 sin(π x₁ x₂) + 20 (x₃ − ½)² + 10 x₄
+/// + 5 x₅ + σ ξ. The quadratic term is even in x₃ about the centre, so at W_3,· = 0 the loss has no
+/// gradient in x₃.
+Problem quadratic_problem(arma::uword n, arma::uword p, std::uint64_t seed) {
+  auto rng = sim::make_engine(seed, 0, 0, sim::Stream::data);
+  const sim::PaperSample s = sim::friedman_sample(n, 0.5, rng, p, sim::FriedmanInput::uniform);
+  return {s.X, s.y};
+}
+
+TEST_CASE("escape_rows and fit_nn's escape: an even effect the prox path cannot see gets in",
+          "[nn]") {
+  // friedman on U[0, 1]^50, n = 500, σ = 0.5: the paper's sizes.
+  const Problem pr = quadratic_problem(500, 50, 33);
+  solvers::NnOptions o;
+  o.relaxed = false;
+  o.escape_scale = 0.0;
+  auto rng = sim::make_engine(34, 0, 0, sim::Stream::solver);
+  const solvers::NnFit off = solvers::fit_nn(pr.X, pr.y, o, rng);
+  // Without the escape x₃ (index 2) never enters: its row is exactly zero, x₁, x₂, x₄ are in.
+  CAPTURE(off.importances().head(6).t());
+  CHECK(off.importances()(2) == 0.0);
+  CHECK(arma::all(off.importances().head(4) != 0.0 || arma::regspace<arma::uvec>(0, 3) == 2));
+
+  // At that fit (the refit on all rows of the standardised data) the statistic flags x₃ and no
+  // other zero row; by hand, t = Σ ρ h / (Σ ρ² h²)^½ for x₃ clears the Bonferroni bound
+  // Φ⁻¹(1 − 0.05 / (2m)) (m zero rows, ≈ 3.4 here).
+  const arma::mat X = standardized(pr.X);
+  const arma::vec y = standardized(pr.y);
+  const arma::uvec flagged = solvers::escape_rows(X, y, off.net(), 0.05);
+  CAPTURE(flagged.t());
+  REQUIRE(flagged.n_elem == 1);
+  CHECK(flagged(0) == 2);
+  const arma::vec rho = y - theory::predict(off.net(), X);
+  const arma::vec h = arma::square(X.col(2)) - 1.0;
+  CHECK(arma::dot(rho, h) / std::sqrt(arma::dot(arma::square(rho), arma::square(h))) > 3.4);
+  // alpha = 1 takes every zero row; non-zero rows are never returned.
+  const arma::uvec zero = arma::find(theory::row_norms(off.net().W) == 0.0);
+  CHECK(solvers::escape_rows(X, y, off.net(), 1.0).n_elem == zero.n_elem);
+
+  // With the escape, the five true variables and only they are selected.
+  o.escape_scale = 0.2;
+  rng = sim::make_engine(34, 0, 0, sim::Stream::solver);
+  const solvers::NnFit on = solvers::fit_nn(pr.X, pr.y, o, rng);
+  const arma::uvec selected = solvers::select(on.importances());
+  CAPTURE(selected.t(), on.importances().head(6).t());
+  CHECK(selected.n_elem == 5);
+  CHECK(arma::all(selected < 5));
+  CHECK(on.chosen().validation_mse < off.chosen().validation_mse);
+}
+
+TEST_CASE("escape_rows: on columns independent of the residual, t is close to N(0, 1)", "[nn]") {
+  // 100 calls on 20 fresh Gaussian columns each, against one fixed residual, with alpha =
+  // 0.999999 (per-column two-sided level ≈ 0.05, bound ≈ 1.96): 2000 tests, 100 flags expected,
+  // sd 9.7; bounds ± 3 sd.
+  auto rng = sim::make_engine(32, 0, 0, sim::Stream::data);
+  const arma::vec y = standardized(arma::vec(theory::standard_normal(400, 1, rng)));
+  theory::Network twenty;
+  twenty.W.zeros(20, 4);
+  twenty.b.zeros(4);
+  twenty.a = {1.0, 1.0, -1.0, -1.0};
+  arma::uword flags = 0;
+  for (int call = 0; call < 100; ++call)
+    flags += solvers::escape_rows(standardized(theory::standard_normal(400, 20, rng)), y, twenty,
+                                  0.999999)
+                 .n_elem;
+  CHECK(flags >= 71);
+  CHECK(flags <= 129);
+}
+
 TEST_CASE("nn: the default λ grid is log-spaced from 0.3 down to the floor 0.09", "[nn]") {
   // As documented in NnOptions::lambdas: 10 values, a constant ratio (0.09 / 0.3)^(1/9), each
   // rounded to 4 significant digits (relative error ≤ 5e-4).
@@ -479,6 +548,15 @@ TEST_CASE("nn: bad options and data are rejected with the field named", "[nn]") 
   o = {};
   o.se_factor = -0.5;
   REQUIRE_THROWS_WITH(solvers::NnMethod(o), Catch::Contains("se_factor must be finite and >= 0"));
+  o = {};
+  o.escape_scale = -0.1;
+  REQUIRE_THROWS_WITH(solvers::NnMethod(o),
+                      Catch::Contains("escape_scale must be finite and >= 0 (got -0.1"));
+  o = {};
+  o.escape_alpha = 0.0;
+  REQUIRE_THROWS_WITH(solvers::NnMethod(o), Catch::Contains("escape_alpha must be in (0, 1]"));
+  o.escape_alpha = 1.5;
+  REQUIRE_THROWS_WITH(solvers::NnMethod(o), Catch::Contains("escape_alpha must be in (0, 1]"));
   o = {};
   o.validation_fraction = 0.9;
   REQUIRE_THROWS_WITH(solvers::fit_nn(pr.X, pr.y, o, rng), Catch::Contains("validation_fraction"));

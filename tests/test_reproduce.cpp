@@ -411,8 +411,7 @@ TEST_CASE("reproduce: nn_adaptive is the adaptive nn, run on request, beside the
   // The trial's selection is the adaptive method's own, rebuilt by hand.
   const auto data = make_paper_data({.dataset = PaperDataset::linear, .sigma = 1.0}, config.seed,
                                     paper_cell_key(PaperDataset::linear, 1.0), 0);
-  auto rng = make_engine(config.seed, paper_cell_key(PaperDataset::linear, 1.0), 0,
-                         Stream::solver);
+  auto rng = make_engine(config.seed, paper_cell_key(PaperDataset::linear, 1.0), 0, Stream::solver);
   const auto fit =
       solvers::NnMethod(solvers::NnOptions{.adaptive = true}).fit(data.train.X, data.train.y, rng);
   CHECK(t.at("test_mse")[0] ==
