@@ -98,6 +98,39 @@ ReproduceConfig tiny_config() {
 
 const char* const kSubdirs[] = {"linear_lasso", "linear_omp"};
 
+/// A run of one data set at one σ with one method.
+ReproduceConfig single_config(PaperDataset d, double sigma, const std::string& method,
+                              std::uint64_t reps) {
+  ReproduceConfig config;
+  config.datasets = {d};
+  config.sigmas = std::vector<double>{sigma};
+  config.methods = {method};
+  config.reps = reps;
+  return config;
+}
+
+/// Trial `trial`'s test MSE (noiseless target) of method m on (d, σ), rebuilt by hand from the
+/// seeds of sim/seed.hpp as run_paper_trial draws them, formatted as trials.csv writes it.
+std::string rebuilt_test_mse(const solvers::Method& m, PaperDataset d, double sigma,
+                             std::uint64_t seed, std::uint64_t trial) {
+  const auto data =
+      make_paper_data({.dataset = d, .sigma = sigma}, seed, paper_cell_key(d, sigma), trial);
+  auto rng = make_engine(seed, paper_cell_key(d, sigma), trial, Stream::solver);
+  const auto fit = m.fit(data.train.X, data.train.y, rng);
+  return format_number(arma::mean(arma::square(fit->predict(data.test.X) - data.test.f)));
+}
+
+/// The paper column of tables.csv by metric, over the rows whose field `column` is `value`.
+std::map<std::string, std::string> paper_values(const fs::path& dir, std::size_t column,
+                                                const std::string& value) {
+  std::map<std::string, std::string> out;
+  for (const auto& line : lines_of(theory::read_text(dir / kTablesCsvFile))) {
+    const auto f = split_fields(line);
+    if (f[column] == value) out[f[3]] = f[8];
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("reproduce: the compiled-in paper table is results/paper/paper_tables.csv",
@@ -350,36 +383,26 @@ TEST_CASE("reproduce: bad input is one line, exit 2, nothing created", "[reprodu
 TEST_CASE("reproduce: friedman_uniform runs, resumes, and sits beside the paper's friedman",
           "[reproduce]") {
   const fs::path dir = scratch("friedman_uniform");
-  ReproduceConfig config;
-  config.datasets = {PaperDataset::friedman_uniform};
-  config.sigmas = std::vector<double>{1.0};
-  config.methods = {"omp"};
-  config.reps = 2;
+  const ReproduceConfig config = single_config(PaperDataset::friedman_uniform, 1.0, "omp", 2);
   const ReproduceReport first = run_reproduce(config, dir, {.threads = 1});
   CHECK(first.trials_run == 2);
   const auto t = columns_of(dir / "friedman_uniform_omp" / kTrialsFile);
   CHECK(t.at("input") == std::vector<std::string>(2, "uniform"));
   // The data are U[0, 1] inputs: rebuild trial 0 by hand.
-  const auto data =
-      make_paper_data({.dataset = PaperDataset::friedman_uniform, .sigma = 1.0}, config.seed,
-                      paper_cell_key(PaperDataset::friedman_uniform, 1.0), 0);
-  CHECK(data.train.X.min() >= 0.0);
-  auto rng = make_engine(config.seed, paper_cell_key(PaperDataset::friedman_uniform, 1.0), 0,
-                         Stream::solver);
-  const auto fit = solvers::make_method("omp")->fit(data.train.X, data.train.y, rng);
-  CHECK(t.at("test_mse")[0] ==
-        format_number(arma::mean(arma::square(fit->predict(data.test.X) - data.test.f))));
+  CHECK(make_paper_data({.dataset = PaperDataset::friedman_uniform, .sigma = 1.0}, config.seed,
+                        paper_cell_key(PaperDataset::friedman_uniform, 1.0), 0)
+            .train.X.min() >= 0.0);
+  CHECK(t.at("test_mse")[0] == rebuilt_test_mse(*solvers::make_method("omp"),
+                                                PaperDataset::friedman_uniform, 1.0, config.seed,
+                                                0));
   // tables.csv: its rows carry the paper's friedman value (OMP, σ = 1: TP 4.0, FP 0.09).
-  bool tp = false, fp = false;
   for (const auto& line : lines_of(theory::read_text(dir / kTablesCsvFile))) {
     const auto f = split_fields(line);
-    if (f[1] != "friedman_uniform") continue;
-    CHECK(f[0] == (f[3] == "TP" || f[3] == "FP" ? "5" : "6"));
-    if (f[3] == "TP") tp = f[8] == "4.0";
-    if (f[3] == "FP") fp = f[8] == "0.09";
+    if (f[1] == "friedman_uniform") CHECK(f[0] == (f[3] == "TP" || f[3] == "FP" ? "5" : "6"));
   }
-  CHECK(tp);
-  CHECK(fp);
+  const auto paper = paper_values(dir, 1, "friedman_uniform");
+  CHECK(paper.at("TP") == "4.0");
+  CHECK(paper.at("FP") == "0.09");
   CHECK(theory::read_text(dir / kTablesMdFile).find("U[0, 1]^50") != std::string::npos);
   // A second run finds it finished (the identity with input "uniform" reads back).
   CHECK(run_reproduce(config, dir, {.threads = 1}).nothing_to_do);
@@ -401,30 +424,16 @@ TEST_CASE("reproduce: nn_adaptive is the adaptive nn, run on request, beside the
   CHECK(reproduce_methods(ReproduceConfig{}) == solvers::paper_method_names());
 
   const fs::path dir = scratch("nn_adaptive");
-  ReproduceConfig config;
-  config.datasets = {PaperDataset::linear};
-  config.sigmas = std::vector<double>{1.0};
-  config.methods = {"nn_adaptive"};
-  config.reps = 1;
+  const ReproduceConfig config = single_config(PaperDataset::linear, 1.0, "nn_adaptive", 1);
   CHECK(run_reproduce(config, dir, {.threads = 1}).trials_run == 1);
   const auto t = columns_of(dir / "linear_nn_adaptive" / kTrialsFile);
-  // The trial's selection is the adaptive method's own, rebuilt by hand.
-  const auto data = make_paper_data({.dataset = PaperDataset::linear, .sigma = 1.0}, config.seed,
-                                    paper_cell_key(PaperDataset::linear, 1.0), 0);
-  auto rng = make_engine(config.seed, paper_cell_key(PaperDataset::linear, 1.0), 0, Stream::solver);
-  const auto fit =
-      solvers::NnMethod(solvers::NnOptions{.adaptive = true}).fit(data.train.X, data.train.y, rng);
+  // The trial is the adaptive method's own, rebuilt by hand.
   CHECK(t.at("test_mse")[0] ==
-        format_number(arma::mean(arma::square(fit->predict(data.test.X) - data.test.f))));
+        rebuilt_test_mse(solvers::NnMethod(solvers::NnOptions{.adaptive = true}),
+                         PaperDataset::linear, 1.0, config.seed, 0));
   // Its rows carry the paper's NN values (linear, σ = 1: TP 2.7, FP 0.0).
-  bool tp = false, fp = false;
-  for (const auto& line : lines_of(theory::read_text(dir / kTablesCsvFile))) {
-    const auto f = split_fields(line);
-    if (f[2] != "NN_ADAPTIVE") continue;
-    if (f[3] == "TP") tp = f[8] == "2.7";
-    if (f[3] == "FP") fp = f[8] == "0.0";
-  }
-  CHECK(tp);
-  CHECK(fp);
+  const auto paper = paper_values(dir, 2, "NN_ADAPTIVE");
+  CHECK(paper.at("TP") == "2.7");
+  CHECK(paper.at("FP") == "0.0");
   CHECK(theory::read_text(dir / kTablesMdFile).find("| NN_ADAPTIVE |") != std::string::npos);
 }
