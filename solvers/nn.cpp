@@ -207,6 +207,13 @@ std::size_t pick_candidate(const std::vector<NnCandidate>& cands, const std::vec
 
 arma::uvec escape_rows(const arma::mat& X, const arma::vec& y, const theory::Network& net,
                        double alpha) {
+  constexpr std::string_view where = "escape_rows";
+  theory::validate(net, std::string(where) + ": net");
+  theory::require(X.n_cols == net.p(), where,
+                  "X must have p = " + std::to_string(net.p()) + " columns", X.n_cols);
+  theory::require(y.n_elem == X.n_rows, where,
+                  "y must have n = " + std::to_string(X.n_rows) + " entries", y.n_elem);
+  theory::require(alpha > 0.0 && alpha <= 1.0, where, "alpha must be in (0, 1]", alpha);
   const arma::uvec zero = arma::find(theory::row_norms(net.W) == 0.0);
   if (zero.is_empty() || alpha >= 1.0) return zero;
   const arma::vec rho = y - theory::predict(net, X);

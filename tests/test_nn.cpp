@@ -480,6 +480,12 @@ TEST_CASE("escape_rows and fit_nn's escape: an even effect the prox path cannot 
   // alpha = 1 takes every zero row; non-zero rows are never returned.
   const arma::uvec zero = arma::find(theory::row_norms(off.net().W) == 0.0);
   CHECK(solvers::escape_rows(X, y, off.net(), 1.0).n_elem == zero.n_elem);
+  CHECK_THROWS_WITH(solvers::escape_rows(X, y, off.net(), 0.0),
+                    Catch::Contains("escape_rows: alpha must be in (0, 1] (got 0)"));
+  CHECK_THROWS_WITH(solvers::escape_rows(X.cols(0, 9), y, off.net(), 0.05),
+                    Catch::Contains("X must have p = 50 columns (got 10)"));
+  CHECK_THROWS_WITH(solvers::escape_rows(X, y.head(9), off.net(), 0.05),
+                    Catch::Contains("y must have n = 500 entries (got 9)"));
 
   // With the escape, the five true variables and only they are selected.
   o.escape_scale = 0.2;
