@@ -30,6 +30,8 @@ struct L1TrialOptions {
   std::size_t pruned_grow = solvers::L1FitOptions{}.pruned_grow;
   /// LP budget of the polished starts at σ = 0 (solvers::L1FitOptions::lp_rounds); 0 = off.
   std::size_t lp_rounds = solvers::L1FitOptions{}.lp_rounds;
+  /// Split starts (solvers::L1FitOptions::split_starts); off by default.
+  bool split_starts = solvers::L1FitOptions{}.split_starts;
   double lp_fill = solvers::L1FitOptions{}.lp_fill;  ///< (solvers::L1FitOptions)
   /// Stagnation stop of the λ path (solvers::ConstrainedOptions::stagnation_window); 0 = off.
   std::size_t stagnation_window = solvers::ConstrainedOptions{}.stagnation_window;

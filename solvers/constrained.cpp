@@ -36,6 +36,8 @@ std::string_view to_string(StartKind kind) {
       return "screened";
     case StartKind::pruned:
       return "pruned";
+    case StartKind::split:
+      return "split";
     case StartKind::polished:
       return "polished";
   }
@@ -294,6 +296,10 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     o.lambda_first = lambda;
     return o;
   };
+  const auto run_continuing = [&](const theory::Network& start, double lambda, arma::uword k,
+                                  StartKind kind, std::size_t index) {
+    record(fit_constrained(X, y, start, continuing(lambda), rng), k, kind, index, 0, 0);
+  };
   // Refits on all p inputs a fit of the columns `keep`, embedded with zero rows elsewhere, with
   // the continuation starting at its λ; records it as a start of `kind`.
   const auto embed_and_refit = [&](const ConstrainedResult& sub, const arma::uvec& keep,
@@ -417,6 +423,32 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
       }
       if (have_p && best_p.feasible) {
         embed_and_refit(best_p, best_keep, k, StartKind::pruned, solves, iterations);
+      }
+    }
+  }
+  if (options.split_starts) {
+    const arma::mat A = arma::join_rows(X, arma::ones(X.n_rows));
+    for (arma::uword k = 0; k <= r; ++k) {
+      if (!have_k[k] || k == 0 || k == r) continue;
+      const ConstrainedResult parent = best_k[k];
+      const theory::Network& net = parent.fit.net;
+      arma::mat Z = X * net.W;
+      Z.each_row() += net.b.t();
+      const arma::mat H = arma::clamp(Z, 0.0, arma::datum::inf);
+      std::size_t index = 0;
+      for (arma::uword j = 0; j < r; ++j) {
+        if (net.a(j) <= 0.0) continue;
+        for (arma::uword m = 0; m < r; ++m) {
+          if (net.a(m) >= 0.0) continue;
+          arma::vec c;
+          if (!arma::solve(c, A, arma::vec(H.col(j) - H.col(m)))) continue;
+          theory::Network start = net;
+          start.W.col(j) = c.head(p);
+          start.b(j) = c(p);
+          start.W.col(m) = -c.head(p);
+          start.b(m) = -c(p);
+          run_continuing(start, parent.fit.lambda, k, StartKind::split, index++);
+        }
       }
     }
   }

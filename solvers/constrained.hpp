@@ -88,9 +88,11 @@ ConstrainedResult fit_constrained(const arma::mat& X, const arma::vec& y,
 ///            zero rows elsewhere, refitted on all p inputs from its λ
 ///  pruned    the best fit of a sign count cut to its largest rows, refitted on those rows,
 ///            then on all p inputs from its λ
+///  split     the best fit of a sign count with one opposite-sign pair of neurons replaced by
+///            relu(L) − relu(−L), L the pair's least-squares linear part (split_starts)
 ///  polished  the best feasible fit of a sign count over all other starts, improved by the
 ///            activation-pattern LP descent (solvers/pattern_lp.hpp); σ = 0 only
-enum class StartKind { spectral, random, screened, pruned, polished };
+enum class StartKind { spectral, random, screened, pruned, split, polished };
 std::string_view to_string(StartKind kind);
 
 /// Outcome of one start of fit_l1_constrained.
@@ -138,6 +140,11 @@ struct L1FitOptions {
   /// "Measured"): with 40 they lower ‖Ŵ‖₁ a little in most trials but change no certificate
   /// class, at 1.5–2.5× the time per fit.
   std::size_t lp_rounds = 0;
+  /// Split starts (off by default; see fit_l1_constrained): for each sign count's best fit so
+  /// far and each pair of neurons j (a_j = +1), k (a_k = −1), the pair's output is replaced by its
+  /// least-squares linear part L(x) = vᵀx + β on the data, written as relu(L) − relu(−L) (neuron
+  /// j gets (v, β), neuron k (−v, −β)), and the λ search continues from the fit's λ.
+  bool split_starts = false;
   /// Residual bounds of the polished starts: residual_bounds(…, target, lp_fill) of the parent
   /// fit, in (0, 1]; the headroom 1 − lp_fill absorbs GLPK's feasibility tolerance.
   double lp_fill = 0.98;
@@ -170,6 +177,16 @@ struct L1FitResult {
 /// its best fit is infeasible, the row set grows (at most `pruned_grow` times) by the row with the
 /// largest loss gradient at the embedded fit. The best feasible restricted fit over all m,
 /// embedded with zero rows elsewhere, is refitted on all p inputs from its λ.
+/// Then, if split_starts, for each sign count's best fit so far (feasible or not) and each pair
+/// of neurons (j, k) with a_j = +1, a_k = −1: with g_i = relu(z_ij) − relu(z_ik) the pair's
+/// output on sample i, (v, β) = argmin Σ_i (vᵀx_i + β − g_i)² (least squares; minimum norm when
+/// n ≤ p), the start sets w_j = v, b_j = β, w_k = −v, b_k = −β — so that the pair computes
+/// relu(L) − relu(−L) = L, the pair's linear part, exactly, with both kinks on L = 0 inside the
+/// data — and fit_constrained continues from the fit's λ (`split` starts, index = pair number).
+/// Near the transition and at high μ the other starts end with such a pair nearly linear (both
+/// neurons active on most samples, their kinks outside the data, no gradient to move them), a
+/// local minimum of the loss above the target; the split puts the kinks back where the
+/// optimizer can move them (README, "Measured").
 /// Last, at σ = 0 and if lp_rounds > 0 (off by default), each sign count's best feasible fit is
 /// polished by polish_pattern_lp over its non-zero rows (the others stay 0; residual bounds of
 /// residual_bounds with lp_fill) and recorded as a

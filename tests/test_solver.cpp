@@ -658,3 +658,45 @@ TEST_CASE("fit_l1_constrained: a pruned start's restarts and growth find a suppo
   REQUIRE(full.best.fit.l1 <= l1_truth * (1.0 + 1e-3));
   REQUIRE(theory::distance_d2(full.best.fit.net, truth).value < 0.05);
 }
+
+TEST_CASE("fit_l1_constrained: a split start opens a nearly linear pair and recovers the truth",
+          "[solver][split]") {
+  // Trial 2 of cell 5 of results/mu_sweep (seed 20230510: n = 400, p = 100, r = 3, s = 12,
+  // σ = 0, μ = 0.95). True neurons 2 (a = +1) and 3 (a = −1) are nearly anti-parallel (cos −0.95),
+  // so their sum is close to linear; every other start ends infeasible (loss ≥ 0.019, the target
+  // is 1e-6 · Var(y)) with that pair fitted as an almost linear function.
+  auto rt = sim::make_engine(20230510, 5, 2, sim::Stream::truth);
+  auto rd = sim::make_engine(20230510, 5, 2, sim::Stream::data);
+  const Network truth =
+      sim::make_truth({.p = 100, .r = 3, .s = 12, .B = 2.0, .bias_bound = 1.0, .mu = 0.95}, rt);
+  const auto data = sim::make_data(truth, {.n = 400, .sigma = 0.0}, rd);
+  const double l1_truth = theory::l1_norm(truth.W);
+  auto rng1 = sim::make_engine(20230510, 5, 2, sim::Stream::solver), rng2 = rng1;
+  const auto off = solvers::fit_l1_constrained(data.X, data.y, {.r = 3}, rng1);
+  const auto on = solvers::fit_l1_constrained(data.X, data.y, {.r = 3, .split_starts = true}, rng2);
+  CAPTURE(off.best.fit.loss, off.best.fit.l1, on.best.fit.l1, l1_truth);
+  REQUIRE_FALSE(off.best.feasible);
+  // Split starts come after every other start, which is bit-identical without them; at most
+  // one per (+, −) pair for each sign count with both signs: 2 + 2 for r = 3.
+  REQUIRE(on.starts.size() > off.starts.size());
+  REQUIRE(on.starts.size() <= off.starts.size() + 4);
+  for (std::size_t i = 0; i < off.starts.size(); ++i) {
+    CAPTURE(i);
+    REQUIRE(on.starts[i].kind == off.starts[i].kind);
+    REQUIRE(on.starts[i].l1 == off.starts[i].l1);
+    REQUIRE(on.starts[i].loss == off.starts[i].loss);
+  }
+  for (std::size_t i = off.starts.size(); i < on.starts.size(); ++i) {
+    REQUIRE(on.starts[i].kind == solvers::StartKind::split);
+    REQUIRE(on.starts[i].k != 0);
+    REQUIRE(on.starts[i].k != 3);
+  }
+  REQUIRE(on.starts[on.best_start].kind == solvers::StartKind::split);
+  REQUIRE(on.best.feasible);
+  REQUIRE(on.best.fit.l1 <= l1_truth * (1.0 + 1e-3));
+  REQUIRE(theory::distance_d2(on.best.fit.net, truth).value < 0.05);
+  // Its loss and ‖W‖₁ are those of the network.
+  REQUIRE(on.best.fit.l1 == Approx(theory::l1_norm(on.best.fit.net.W)).epsilon(1e-12));
+  const arma::vec f = theory::predict(on.best.fit.net, data.X);
+  REQUIRE(on.best.fit.loss == Approx(arma::mean(arma::square(data.y - f))).epsilon(1e-9));
+}
