@@ -48,6 +48,41 @@ Network random_start(arma::uword p, const arma::vec& a, theory::Engine& rng) {
   return net;
 }
 
+/// Trial `trial` of cell `cell` of a noiseless sweep with master seed `seed` (r = 3, B = 2,
+/// |b| ≤ 1, bounded noise at σ = 0): the truth and the data, drawn as run_l1_trial draws them.
+struct SweepTrial {
+  Network truth;
+  sim::Dataset data;
+  double l1_truth = 0;
+};
+SweepTrial sweep_trial(std::uint64_t seed, std::uint64_t cell, std::uint64_t trial, int n, int s,
+                       double mu) {
+  auto rt = sim::make_engine(seed, cell, trial, sim::Stream::truth);
+  auto rd = sim::make_engine(seed, cell, trial, sim::Stream::data);
+  SweepTrial out;
+  out.truth =
+      sim::make_truth({.p = 100, .r = 3, .s = s, .B = 2.0, .bias_bound = 1.0, .mu = mu}, rt);
+  out.data = sim::make_data(out.truth, {.n = n, .sigma = 0.0}, rd);
+  out.l1_truth = theory::l1_norm(out.truth.W);
+  return out;
+}
+
+/// `on` is `off` with starts of `kind` appended (1 to max_extra of them): every start of `off`
+/// is bit-identical in `on` (kind, ‖W‖₁, loss), in the same order.
+void require_appended(const solvers::L1FitResult& off, const solvers::L1FitResult& on,
+                      solvers::StartKind kind, std::size_t max_extra) {
+  REQUIRE(on.starts.size() > off.starts.size());
+  REQUIRE(on.starts.size() <= off.starts.size() + max_extra);
+  for (std::size_t i = 0; i < off.starts.size(); ++i) {
+    CAPTURE(i);
+    REQUIRE(on.starts[i].kind == off.starts[i].kind);
+    REQUIRE(on.starts[i].l1 == off.starts[i].l1);
+    REQUIRE(on.starts[i].loss == off.starts[i].loss);
+  }
+  for (std::size_t i = off.starts.size(); i < on.starts.size(); ++i)
+    REQUIRE(on.starts[i].kind == kind);
+}
+
 }  // namespace
 
 TEST_CASE("LeastSquaresLoss: gradient matches central finite differences", "[solver]") {
@@ -559,17 +594,9 @@ TEST_CASE("fit_l1_constrained: pruned starts come last and never raise the chose
       inst.X, inst.y, {.r = 3, .screened_starts = 0, .pruned_starts = false, .lp_rounds = 0}, rng1);
   const auto on = solvers::fit_l1_constrained(
       inst.X, inst.y, {.r = 3, .screened_starts = 0, .pruned_starts = true, .lp_rounds = 0}, rng2);
-  REQUIRE(on.starts.size() > off.starts.size());
-  REQUIRE(on.starts.size() <= off.starts.size() + 4);
-  for (std::size_t i = 0; i < off.starts.size(); ++i) {
-    CAPTURE(i);
-    REQUIRE(on.starts[i].kind == off.starts[i].kind);
-    REQUIRE(on.starts[i].l1 == off.starts[i].l1);
-  }
-  for (std::size_t i = off.starts.size(); i < on.starts.size(); ++i) {
-    REQUIRE(on.starts[i].kind == solvers::StartKind::pruned);
+  require_appended(off, on, solvers::StartKind::pruned, 4);
+  for (std::size_t i = off.starts.size(); i < on.starts.size(); ++i)
     REQUIRE(on.starts[i].solves > 0);
-  }
   CAPTURE(off.best.feasible, on.best.feasible, off.best.fit.l1, on.best.fit.l1);
   if (off.best.feasible) {
     REQUIRE(on.best.feasible);
@@ -639,12 +666,7 @@ TEST_CASE("fit_l1_constrained: a pruned start's restarts and growth find a suppo
   // 50th, so the cut fits miss it: the pruned start with the cut fits alone stays far above
   // ‖W*‖₁. Growing the restricted problem by the row of largest loss gradient brings the row
   // back and the truth is found.
-  auto rt = sim::make_engine(7, 2, 3, sim::Stream::truth);
-  auto rd = sim::make_engine(7, 2, 3, sim::Stream::data);
-  const Network truth =
-      sim::make_truth({.p = 100, .r = 3, .s = 6, .B = 2.0, .bias_bound = 1.0, .mu = 0.5}, rt);
-  const auto data = sim::make_data(truth, {.n = 200, .sigma = 0.0}, rd);
-  const double l1_truth = theory::l1_norm(truth.W);
+  const auto [truth, data, l1_truth] = sweep_trial(7, 2, 3, 200, 6, 0.5);
   auto rng1 = sim::make_engine(7, 2, 3, sim::Stream::solver), rng2 = rng1;
   const auto plain = solvers::fit_l1_constrained(
       data.X, data.y, {.r = 3, .pruned_restarts = 0, .pruned_grow = 0, .lp_rounds = 0}, rng1);
@@ -665,12 +687,7 @@ TEST_CASE("fit_l1_constrained: a split start opens a nearly linear pair and reco
   // σ = 0, μ = 0.95). True neurons 2 (a = +1) and 3 (a = −1) are nearly anti-parallel (cos −0.95),
   // so their sum is close to linear; every other start ends infeasible (loss ≥ 0.019, the target
   // is 1e-6 · Var(y)) with that pair fitted as an almost linear function.
-  auto rt = sim::make_engine(20230510, 5, 2, sim::Stream::truth);
-  auto rd = sim::make_engine(20230510, 5, 2, sim::Stream::data);
-  const Network truth =
-      sim::make_truth({.p = 100, .r = 3, .s = 12, .B = 2.0, .bias_bound = 1.0, .mu = 0.95}, rt);
-  const auto data = sim::make_data(truth, {.n = 400, .sigma = 0.0}, rd);
-  const double l1_truth = theory::l1_norm(truth.W);
+  const auto [truth, data, l1_truth] = sweep_trial(20230510, 5, 2, 400, 12, 0.95);
   auto rng1 = sim::make_engine(20230510, 5, 2, sim::Stream::solver), rng2 = rng1;
   const auto off = solvers::fit_l1_constrained(data.X, data.y, {.r = 3}, rng1);
   const auto on = solvers::fit_l1_constrained(data.X, data.y, {.r = 3, .split_starts = true}, rng2);
@@ -678,16 +695,8 @@ TEST_CASE("fit_l1_constrained: a split start opens a nearly linear pair and reco
   REQUIRE_FALSE(off.best.feasible);
   // Split starts come after every other start, which is bit-identical without them; at most
   // one per (+, −) pair for each sign count with both signs: 2 + 2 for r = 3.
-  REQUIRE(on.starts.size() > off.starts.size());
-  REQUIRE(on.starts.size() <= off.starts.size() + 4);
-  for (std::size_t i = 0; i < off.starts.size(); ++i) {
-    CAPTURE(i);
-    REQUIRE(on.starts[i].kind == off.starts[i].kind);
-    REQUIRE(on.starts[i].l1 == off.starts[i].l1);
-    REQUIRE(on.starts[i].loss == off.starts[i].loss);
-  }
+  require_appended(off, on, solvers::StartKind::split, 4);
   for (std::size_t i = off.starts.size(); i < on.starts.size(); ++i) {
-    REQUIRE(on.starts[i].kind == solvers::StartKind::split);
     REQUIRE(on.starts[i].k != 0);
     REQUIRE(on.starts[i].k != 3);
   }
