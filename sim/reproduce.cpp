@@ -423,7 +423,7 @@ std::vector<Row> table_rows(const ReproduceConfig& config, const Collected& data
           // friedman_uniform is set beside the paper's friedman numbers, nn_adaptive beside NN.
           std::optional<std::string> paper;
           const auto p = paper_value.find(
-              {paper_counterpart(dataset), solvers::paper_method_of(m), metric, sigma});
+              {paper_counterpart(dataset), upper(solvers::paper_method_of(m)), metric, sigma});
           if (p != paper_value.end()) paper = p->second;
           rows.push_back({table_of(dataset, metric), dataset, upper(m), metric, sigma,
                           stats(it->second), paper});

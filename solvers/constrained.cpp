@@ -296,10 +296,6 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     o.lambda_first = lambda;
     return o;
   };
-  const auto run_continuing = [&](const theory::Network& start, double lambda, arma::uword k,
-                                  StartKind kind, std::size_t index) {
-    record(fit_constrained(X, y, start, continuing(lambda), rng), k, kind, index, 0, 0);
-  };
   // Refits on all p inputs a fit of the columns `keep`, embedded with zero rows elsewhere, with
   // the continuation starting at its λ; records it as a start of `kind`.
   const auto embed_and_refit = [&](const ConstrainedResult& sub, const arma::uvec& keep,
@@ -430,11 +426,9 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     const arma::mat A = arma::join_rows(X, arma::ones(X.n_rows));
     for (arma::uword k = 0; k <= r; ++k) {
       if (!have_k[k] || k == 0 || k == r) continue;
-      const ConstrainedResult parent = best_k[k];
+      const ConstrainedResult parent = best_k[k];  // a copy: record() may replace best_k[k]
       const theory::Network& net = parent.fit.net;
-      arma::mat Z = X * net.W;
-      Z.each_row() += net.b.t();
-      const arma::mat H = arma::clamp(Z, 0.0, arma::datum::inf);
+      const arma::mat H = arma::clamp(theory::preactivation(net, X), 0.0, arma::datum::inf);
       std::size_t index = 0;
       for (arma::uword j = 0; j < r; ++j) {
         if (net.a(j) <= 0.0) continue;
@@ -447,7 +441,8 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
           start.b(j) = c(p);
           start.W.col(m) = -c.head(p);
           start.b(m) = -c(p);
-          run_continuing(start, parent.fit.lambda, k, StartKind::split, index++);
+          record(fit_constrained(X, y, start, continuing(parent.fit.lambda), rng), k,
+                 StartKind::split, index++, 0, 0);
         }
       }
     }

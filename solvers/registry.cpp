@@ -1,7 +1,5 @@
 #include "solvers/registry.hpp"
 
-#include <cctype>
-
 #include "solvers/lasso.hpp"
 #include "solvers/nn.hpp"
 #include "solvers/omp.hpp"
@@ -21,9 +19,7 @@ const std::vector<std::string>& paper_method_names() {
 }
 
 std::string paper_method_of(std::string_view name) {
-  std::string s(name == "nn_adaptive" ? "nn" : name);
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
+  return std::string(name == "nn_adaptive" ? "nn" : name);
 }
 
 std::unique_ptr<Method> make_method(std::string_view name, std::string_view where) {

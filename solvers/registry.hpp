@@ -19,8 +19,8 @@ const std::vector<std::string>& method_names();
 /// The methods of the paper's tables, in their order: nn, lasso, omp, rf, gb.
 const std::vector<std::string>& paper_method_names();
 
-/// The paper's method a method is compared with, upper case as in its tables: "NN" for nn and
-/// nn_adaptive, else the name in upper case ("LASSO", ...).
+/// The paper's method a method is compared with: "nn" for nn and nn_adaptive, else the name
+/// itself.
 std::string paper_method_of(std::string_view name);
 
 /// The method `name` with its default options. Throws std::invalid_argument naming `where` and

@@ -418,8 +418,8 @@ TEST_CASE("reproduce: nn_adaptive is the adaptive nn, run on request, beside the
             .adaptive);
   CHECK_FALSE(
       dynamic_cast<const solvers::NnMethod&>(*solvers::make_method("nn")).options().adaptive);
-  CHECK(solvers::paper_method_of("nn_adaptive") == "NN");
-  CHECK(solvers::paper_method_of("lasso") == "LASSO");
+  CHECK(solvers::paper_method_of("nn_adaptive") == "nn");
+  CHECK(solvers::paper_method_of("lasso") == "lasso");
   // Not in the default run: the default methods are the paper's five.
   CHECK(reproduce_methods(ReproduceConfig{}) == solvers::paper_method_names());
 
