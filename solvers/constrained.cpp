@@ -40,6 +40,8 @@ std::string_view to_string(StartKind kind) {
       return "split";
     case StartKind::polished:
       return "polished";
+    case StartKind::restored:
+      return "restored";
   }
   return "unknown";
 }
@@ -63,6 +65,15 @@ void validate_options(const ConstrainedOptions& o, std::string_view where) {
   theory::require(o.stagnation_drop >= 0.0 && o.stagnation_drop < 1.0, w,
                   "stagnation_drop must be in [0, 1)", o.stagnation_drop);
 }
+
+/// PatternLpOptions::elastic of the restored starts: a unit of residual-box violation costs
+/// 10⁴ (1 + ‖W‖₁) / max|y|, far above what ‖W‖₁ gains from it (an exact penalty).
+constexpr double kRestoreElastic = 1e4;
+/// A sign count is restored only if its best fit leaves at most this share of Var(y)
+/// unexplained: far from the target the repair flips (one pattern entry per violated sample and
+/// round) would need more rounds than the budget, and k = 0 or r on a mixed-sign truth (loss
+/// ~ Var(y)) would pay an LP on nearly every trial for nothing.
+constexpr double kRestoreLoss = 0.01;
 
 /// Sets slack, feasible and stop of c from c.fit.loss and c.target; `lower` is the bottom of the
 /// accepted band.
@@ -344,12 +355,11 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     }
   }
 
-  if (options.pruned_starts) {
-    // Per sign count, prune the best fit so far to its largest rows: halve the number of
-    // non-zero rows m = ⌈nnz/2⌉, ⌈nnz/4⌉, … down to 2, refit each restricted problem from the
-    // pruned fit (continuation from its λ), and refit the best restricted fit on all p inputs.
-    for (arma::uword k = 0; k <= r; ++k) {
-      if (!have_k[k]) continue;
+  // Prunes sign count k's best fit so far to its largest rows: halves the number of non-zero
+  // rows m = ⌈nnz/2⌉, ⌈nnz/4⌉, … down to 2, refits each restricted problem from the pruned fit
+  // (continuation from its λ), and refits the best restricted fit on all p inputs.
+  const auto pruned_start = [&](arma::uword k) {
+    {
       const ConstrainedResult parent = best_k[k];
       const arma::vec norms = arma::sqrt(arma::sum(arma::square(parent.fit.net.W), 1));
       const auto nnz = static_cast<arma::uword>(arma::accu(norms > 0.0));
@@ -421,6 +431,9 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
         embed_and_refit(best_p, best_keep, k, StartKind::pruned, solves, iterations);
       }
     }
+  };
+  for (arma::uword k = 0; k <= r && options.pruned_starts; ++k) {
+    if (have_k[k]) pruned_start(k);
   }
   if (options.split_starts) {
     const arma::mat A = arma::join_rows(X, arma::ones(X.n_rows));
@@ -447,24 +460,19 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
       }
     }
   }
-  // Polished starts (σ = 0), last, so that every other start is what it would be without them:
-  // the LP descent from each sign count's best feasible fit.
-  const bool polish = options.lp_rounds > 0 && options.constrained.sigma == 0.0;
-  const double lipschitz = polish ? lipschitz_bound(X, r) : 0.0;
-  for (arma::uword k = 0; k <= r && polish; ++k) {
-    if (!have_k[k] || !best_k[k].feasible) continue;
-    const ConstrainedResult& parent = best_k[k];
-    // Over the parent's non-zero rows only (the LP can empty rows, not fill new ones): the LP of
-    // a sparse fit at large p is then small.
-    const arma::uvec keep = arma::find(arma::any(parent.fit.net.W != 0.0, 1));
-    if (keep.n_elem == 0) continue;
+  // LP starts, last and drawing nothing from rng, so that every other start is what it would be
+  // without them. The LP descent (solvers/pattern_lp.hpp) from `parent`'s activation pattern
+  // over the rows `keep` (the others stay 0) with residual bounds delta; recorded as `kind`.
+  const double lipschitz =
+      options.lp_rounds > 0 || options.restore_rounds > 0 ? lipschitz_bound(X, r) : 0.0;
+  const auto lp_start = [&](const ConstrainedResult& parent, const arma::uvec& keep,
+                            const arma::vec& delta, const PatternLpOptions& lp_options,
+                            double lower, arma::uword k, StartKind kind) {
     theory::Network sub = parent.fit.net;
     sub.W = parent.fit.net.W.rows(keep);
     const arma::mat Xs = X.cols(keep);
-    PatternLpResult lp =
-        polish_pattern_lp(Xs, y, sub, residual_bounds(Xs, y, sub, parent.target, options.lp_fill),
-                          {.max_rounds = options.lp_rounds});
-    if (lp.stop == PatternLpStop::lp_failed) continue;
+    const PatternLpResult lp = polish_pattern_lp(Xs, y, sub, delta, lp_options);
+    if (lp.stop == PatternLpStop::lp_failed) return false;
     ConstrainedResult c;
     c.fit.net = lp.net;
     c.fit.net.W.zeros(p, r);
@@ -479,10 +487,55 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     c.fit.stationarity = prox_gradient_norm(LeastSquaresLoss{X, y, lp.net.a}, c.fit.net.W, lp.net.b,
                                             parent.fit.lambda, 1.0 / lipschitz);
     c.target = parent.target;
-    set_constraint_status(c, 0.1 * c.target);  // σ = 0: fit_constrained's noiseless band
+    set_constraint_status(c, lower);
     c.solves = lp.rounds;
     c.total_iterations = lp.simplex_iterations;
-    record(std::move(c), k, StartKind::polished, 0, 0, 0);
+    record(std::move(c), k, kind, 0, 0, 0);
+    return true;
+  };
+  // Restored starts: a sign count whose best fit misses the target gets the elastic LP descent
+  // over all p rows with every residual boxed by √(lp_fill · target): the repair flips cover the
+  // samples the fit leaves dead, then the descent lowers ‖W‖₁ within the box.
+  std::vector<char> restored(r + 1, 0);
+  const double sigma = options.constrained.sigma;
+  // Only for n ≤ p + 1: n points in general position in R^p can be split every way by a
+  // hyperplane, so each neuron's pattern is free and (w_j, b_j) ↦ (w_jᵀx_i + b_j)_i is onto R^n —
+  // a pattern meets the target as soon as every sample is covered by an active neuron of the
+  // sign its response needs, which is what the repair flips arrange. For n > p + 1 nothing
+  // guarantees a feasible region near the fit: of the 14 infeasible r = 3 fits of the μ sweep
+  // (n = 400, p = 100) 9 pass the loss gate below, and the descent left each one infeasible, at
+  // 3.4–9.2× the fit's time (README, "Measured").
+  const bool restore = options.restore_rounds > 0 && X.n_rows <= p + 1;
+  const double var_y = arma::var(y, 1);
+  for (arma::uword k = 0; k <= r && restore; ++k) {
+    if (!have_k[k] || best_k[k].feasible || best_k[k].fit.loss > kRestoreLoss * var_y) continue;
+    // Only where it can change the answer: no feasible fit yet, or one heavier than this fit.
+    if (result.best.feasible && !(best_k[k].fit.l1 < result.best.fit.l1)) continue;
+    const ConstrainedResult parent = best_k[k];  // a copy: record() may replace best_k[k]
+    const arma::vec delta(X.n_rows, arma::fill::value(std::sqrt(options.lp_fill * parent.target)));
+    const double lower =
+        sigma == 0.0 ? 0.1 * parent.target : (1.0 - options.constrained.band) * parent.target;
+    restored[k] = lp_start(parent, arma::regspace<arma::uvec>(0, p - 1), delta,
+                           {.max_rounds = options.restore_rounds, .elastic = kRestoreElastic},
+                           lower, k, StartKind::restored);
+    // The restored fit is typically dense like the fits it came from; a pruned start now has a
+    // feasible parent to prune (it ran before on the infeasible one).
+    if (restored[k] && best_k[k].feasible && options.pruned_starts) pruned_start(k);
+  }
+  // Polished starts (σ = 0): the LP descent from each sign count's best feasible fit, unless a
+  // restored start already ran the descent for that sign count.
+  for (arma::uword k = 0; k <= r && options.lp_rounds > 0 && sigma == 0.0; ++k) {
+    if (!have_k[k] || !best_k[k].feasible || restored[k]) continue;
+    const ConstrainedResult parent = best_k[k];
+    // Over the parent's non-zero rows only (the LP can empty rows, not fill new ones): the LP of
+    // a sparse fit at large p is then small.
+    const arma::uvec keep = arma::find(arma::any(parent.fit.net.W != 0.0, 1));
+    if (keep.n_elem == 0) continue;
+    const arma::mat Xs = X.cols(keep);
+    theory::Network sub = parent.fit.net;
+    sub.W = parent.fit.net.W.rows(keep);
+    lp_start(parent, keep, residual_bounds(Xs, y, sub, parent.target, options.lp_fill),
+             {.max_rounds = options.lp_rounds}, 0.1 * parent.target, k, StartKind::polished);
   }
   return result;
 }

@@ -46,6 +46,10 @@ class Lp {
   glp_prob* prob_;
 };
 
+/// A sample's residual-box violation counts (for the repair flips of the elastic mode) above
+/// this multiple of 1 + max|y|.
+constexpr double kViolationTol = 1e-9;
+
 /// Solves from the current basis; on a bad or singular basis restarts from an advanced one.
 bool solve(glp_prob* lp) {
   glp_smcp parm;
@@ -88,6 +92,8 @@ PatternLpResult polish_pattern_lp(const arma::mat& X, const arma::vec& y,
   theory::require(delta.is_finite() && (delta.n_elem == 0 || delta.min() >= 0.0), where,
                   "delta must be finite and >= 0, min", delta.n_elem ? delta.min() : 0.0);
   theory::require(options.max_rounds >= 1, where, "max_rounds must be >= 1", options.max_rounds);
+  theory::require(std::isfinite(options.elastic) && options.elastic >= 0.0, where,
+                  "elastic must be finite and >= 0", options.elastic);
 
   const arma::uword n = X.n_rows, p = X.n_cols, r = start.r();
   const arma::vec& a = start.a;
@@ -99,6 +105,9 @@ PatternLpResult polish_pattern_lp(const arma::mat& X, const arma::vec& y,
     return static_cast<int>(1 + p * r + j * p + k);
   };
   const auto col_b = [&](arma::uword j) { return static_cast<int>(1 + 2 * p * r + j); };
+  const bool elastic = options.elastic > 0.0;
+  const auto col_over = [&](arma::uword i) { return static_cast<int>(1 + 2 * p * r + r + i); };
+  const auto col_under = [&](arma::uword i) { return static_cast<int>(1 + 2 * p * r + r + n + i); };
   const auto row_kink = [&](arma::uword i, arma::uword j) {
     return static_cast<int>(1 + n + j * n + i);
   };
@@ -121,11 +130,22 @@ PatternLpResult polish_pattern_lp(const arma::mat& X, const arma::vec& y,
     }
     glp_set_col_bnds(lp, col_b(j), GLP_FR, 0.0, 0.0);
   }
+  const double y_scale = y.n_elem ? arma::abs(y).max() : 0.0;
+  if (elastic) {
+    const double cost = options.elastic * (1.0 + theory::l1_norm(start.W)) / (y_scale + 1e-300);
+    glp_add_cols(lp, static_cast<int>(2 * n));
+    for (arma::uword i = 0; i < n; ++i) {
+      for (const int c : {col_over(i), col_under(i)}) {
+        glp_set_col_bnds(lp, c, GLP_LO, 0.0, 0.0);
+        glp_set_obj_coef(lp, c, cost);
+      }
+    }
+  }
   glp_add_rows(lp, static_cast<int>(n + n * r));
 
-  std::vector<int> ind(1 + (2 * p + 1) * r);
+  std::vector<int> ind(1 + (2 * p + 1) * r + 2);
   std::vector<double> val(ind.size());
-  // Sample row i: Σ_j a_j m_ij (x_iᵀ(u_j − v_j) + b_j) ∈ [y_i − δ, y_i + δ].
+  // Sample row i: Σ_j a_j m_ij (x_iᵀ(u_j − v_j) + b_j) (− s⁺_i + s⁻_i) ∈ [y_i − δ, y_i + δ].
   const auto set_sample_row = [&](arma::uword i) {
     int len = 0;
     for (arma::uword j = 0; j < r; ++j) {
@@ -138,6 +158,12 @@ PatternLpResult polish_pattern_lp(const arma::mat& X, const arma::vec& y,
       }
       ind[++len] = col_b(j);
       val[len] = a(j);
+    }
+    if (elastic) {
+      ind[++len] = col_over(i);
+      val[len] = -1.0;
+      ind[++len] = col_under(i);
+      val[len] = 1.0;
     }
     glp_set_mat_row(lp, static_cast<int>(1 + i), len, ind.data(), val.data());
   };
@@ -183,8 +209,15 @@ PatternLpResult polish_pattern_lp(const arma::mat& X, const arma::vec& y,
     }
     return net;
   };
+  const auto read_violation = [&]() {
+    double v = 0.0;
+    for (arma::uword i = 0; elastic && i < n; ++i) {
+      v += glp_get_col_prim(lp, col_over(i)) + glp_get_col_prim(lp, col_under(i));
+    }
+    return v;
+  };
   bool have = false;
-  double last_l1 = arma::datum::inf;
+  double last_objective = arma::datum::inf;
   out.stop = PatternLpStop::max_rounds;
   while (out.rounds < options.max_rounds) {
     const bool ok = solve(lp);
@@ -195,28 +228,65 @@ PatternLpResult polish_pattern_lp(const arma::mat& X, const arma::vec& y,
     }
     const theory::Network net = read_solution();
     const double l1 = theory::l1_norm(net.W);
+    // The LP's objective: ‖W‖₁, plus M times the violation when elastic.
+    const double objective = elastic ? glp_get_obj_val(lp) : l1;
     out.l1_trace.push_back(l1);
-    if (have && !(l1 < last_l1 * (1.0 - options.rel_tol))) {
-      if (l1 < last_l1) out.net = net;
+    if (have && !(objective < last_objective * (1.0 - options.rel_tol))) {
+      if (objective < last_objective) {
+        out.net = net;
+        out.violation = read_violation();
+      }
       out.stop = PatternLpStop::no_descent;
       break;
     }
     out.net = net;
+    out.violation = read_violation();
     have = true;
-    last_l1 = l1;
+    last_objective = objective;
     // Flip every binding kink: non-basic (so exactly on the kink) with a non-zero dual.
-    std::vector<arma::uword> flipped_samples;
     std::size_t flips = 0;
+    arma::mat Z_lp;
+    if (elastic && out.violation > 0.0) {
+      Z_lp = X * net.W;
+      Z_lp.each_row() += net.b.t();
+    }
+    std::vector<char> flipped(r);
     for (arma::uword i = 0; i < n; ++i) {
       bool row_changed = false;
+      std::fill(flipped.begin(), flipped.end(), 0);
       for (arma::uword j = 0; j < r; ++j) {
         const int row = row_kink(i, j);
         if (glp_get_row_stat(lp, row) == GLP_BS) continue;
         if (!(std::abs(glp_get_row_dual(lp, row)) > options.dual_tol)) continue;
         active(i, j) = active(i, j) ? 0 : 1;
         set_kink_bounds(i, j);
+        flipped[j] = 1;
         row_changed = true;
         ++flips;
+      }
+      // Repair (elastic only): a violated sample has no dual on its kinks when no neuron of the
+      // sign it needs is active there (the pattern does not count the neuron at i, so moving
+      // its kink changes nothing locally). Switch on the inactive neuron of that sign nearest
+      // its kink, or, failing one, switch off the active neuron of the other sign nearest its
+      // (entries not flipped above; the state after those flips counts).
+      const double over = elastic ? glp_get_col_prim(lp, col_over(i)) : 0.0;
+      const double under = elastic ? glp_get_col_prim(lp, col_under(i)) : 0.0;
+      if (over + under > kViolationTol * (1.0 + y_scale)) {
+        const double need = under > over ? 1.0 : -1.0;  // the sign of the missing output
+        arma::uword on = r, off = r;
+        for (arma::uword j = 0; j < r; ++j) {
+          if (flipped[j]) continue;
+          if (a(j) * need > 0.0 && !active(i, j) && (on == r || Z_lp(i, j) > Z_lp(i, on))) on = j;
+          if (a(j) * need < 0.0 && active(i, j) && (off == r || Z_lp(i, j) < Z_lp(i, off))) off = j;
+        }
+        const arma::uword pick = on < r ? on : off;
+        if (pick < r) {
+          active(i, pick) = active(i, pick) ? 0 : 1;
+          set_kink_bounds(i, pick);
+          row_changed = true;
+          ++flips;
+          ++out.repairs;
+        }
       }
       if (row_changed) set_sample_row(i);
     }

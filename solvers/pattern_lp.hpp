@@ -38,8 +38,23 @@ std::string_view to_string(PatternLpStop stop);
 struct PatternLpOptions {
   double delta = 0.0;           ///< residual bound δ ≥ 0: |f(x_i) − y_i| ≤ δ for every i
   std::size_t max_rounds = 40;  ///< LP solves at most (≥ 1): the start's region plus flips
-  double rel_tol = 1e-9;   ///< a flip round must lower ‖W‖₁ by more than rel_tol·‖W‖₁
+  /// A flip round must lower the LP's objective (‖W‖₁; elastic: ‖W‖₁ + M Σ_i v_i) by more
+  /// than rel_tol times it.
+  double rel_tol = 1e-9;
   double dual_tol = 1e-9;  ///< a kink constraint binds when |dual| > dual_tol
+  /// 0: the residual box is a hard constraint (the first LP fails if the start's region has no
+  /// point inside it). > 0: the box is elastic — each LP minimises ‖W‖₁ + M Σ_i v_i, v_i ≥ 0 the
+  /// violation of sample i's bounds, with M = elastic · (1 + ‖W_start‖₁) / (max_i |y_i| + 1e-300),
+  /// an exact-penalty weight, so the first LP is always feasible (the start itself is a point of
+  /// it) and the descent first drives the violation to zero where flips allow, then lowers ‖W‖₁.
+  /// Besides the binding kinks, each round flips one more pattern entry of every violated
+  /// sample (a repair): the inactive neuron nearest its kink among those of the sign the
+  /// sample's output lacks is switched on there, or else the active neuron nearest its kink of
+  /// the other sign is switched off — a sample no neuron of the right sign covers has no dual
+  /// to show the way (the pattern does not count such a neuron at the sample). The repaired region
+  /// need not contain the previous point, so such a round can fail (the LP is infeasible in its
+  /// kinks) or not descend; the descent then stops at the previous point.
+  double elastic = 0.0;
 };
 
 /// Result of polish_pattern_lp.
@@ -50,8 +65,13 @@ struct PatternLpResult {
   double max_residual = 0;  ///< max_i |f(x_i) − y_i| of net, through the ReLU itself
   std::size_t rounds = 0;   ///< LPs solved
   std::size_t flips = 0;    ///< pattern entries flipped in total
+  std::size_t repairs = 0;  ///< of which repair flips (elastic only; see PatternLpOptions)
   std::size_t simplex_iterations = 0;  ///< summed over the LPs
-  std::vector<double> l1_trace;        ///< ‖W‖₁ of each LP's solution, in order
+  /// ‖W‖₁ of each LP's solution, in order (non-increasing unless elastic, where the violation
+  /// can be bought with ‖W‖₁).
+  std::vector<double> l1_trace;
+  /// Σ_i v_i, the residual-box violation at net's LP solution (0 unless options.elastic > 0).
+  double violation = 0;
   PatternLpStop stop = PatternLpStop::lp_failed;
 };
 
@@ -65,8 +85,9 @@ arma::vec residual_bounds(const arma::mat& X, const arma::vec& y, const theory::
 
 /// Runs the LP descent from the activation pattern of `start` (its signs a are kept; its W and b
 /// only fix the first pattern and are the answer if the first LP fails) with the residual bounds
-/// delta (n values ≥ 0; zeros ask for interpolation). X: n × p, one observation per row; y: n
-/// values. The LP has 2pr + r columns and n + nr rows, so it is meant
+/// delta (n values ≥ 0; zeros ask for interpolation), hard or elastic (PatternLpOptions). X: n × p,
+/// one observation per row; y: n values. The LP has 2pr + r columns (+ 2n elastic) and n + nr
+/// rows, so it is meant
 /// for the sizes of reluid's sweeps (p up to a few hundred), or for restricted fits.
 /// Deterministic. Throws std::invalid_argument on bad shapes, non-finite data, δ_i < 0.
 PatternLpResult polish_pattern_lp(const arma::mat& X, const arma::vec& y,

@@ -147,6 +147,11 @@ TEST_CASE("l1 trial: a small noiseless instance is recovered and certified",
 TEST_CASE("l1 trial options: unknown keys and bad values are rejected", "[certificate][trial]") {
   using nlohmann::json;
   REQUIRE(sim::l1_trial_options(json::parse(R"({"random_starts":4})")).random_starts == 4);
+  REQUIRE(sim::l1_trial_options(json::parse("{}")).restore_rounds ==
+          solvers::L1FitOptions{}.restore_rounds);
+  REQUIRE(sim::l1_trial_options(json::parse(R"({"restore_rounds":0})")).restore_rounds == 0);
+  REQUIRE_THROWS_WITH(sim::l1_trial_options(json::parse(R"({"restore_rounds":-2})")),
+                      Catch::Contains("options.restore_rounds"));
   REQUIRE_THROWS_WITH(sim::l1_trial_options(json::parse(R"({"starts":4})")),
                       Catch::Contains("options: unknown key \"starts\""));
   REQUIRE_THROWS_WITH(sim::l1_trial_options(json::parse(R"({"random_starts":-1})")),

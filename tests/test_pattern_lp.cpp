@@ -145,6 +145,64 @@ TEST_CASE("polish_pattern_lp: kink flips lower ‖W‖₁ monotonically", "[patt
   REQUIRE(lp.l1 < one.l1 * (1.0 - 1e-6));
 }
 
+TEST_CASE("polish_pattern_lp: the elastic box revives dead samples and meets it at n <= p + 1",
+          "[pattern_lp]") {
+  // A start with its biases pushed down leaves samples on which no neuron is active: f = 0
+  // there, y ≠ 0, so the hard LP of its region is infeasible. With n ≤ p + 1 every activation
+  // pattern is realisable, so the repair flips (switch on a neuron of the missing sign) must
+  // reach a region that interpolates: violation 0, residuals checked through the ReLU.
+  const std::uint64_t trial = GENERATE(0, 1, 2);
+  CAPTURE(trial);
+  auto rt = sim::make_engine(35, 0, trial, sim::Stream::truth);
+  auto rd = sim::make_engine(35, 0, trial, sim::Stream::data);
+  const Network truth =
+      sim::make_truth({.p = 40, .r = 3, .s = 6, .B = 2.0, .bias_bound = 1.0, .mu = 0.5}, rt);
+  const auto data = sim::make_data(truth, {.n = 30, .sigma = 0.0}, rd);
+  Network start = truth;
+  start.b -= 2.5;
+  const arma::vec zero(30, arma::fill::zeros);
+  const arma::mat Z = theory::preactivation(start, data.X);
+  const arma::uvec dead = arma::find(arma::all(Z <= 0.0, 1) && arma::abs(data.y) > 1e-6);
+  CAPTURE(dead.n_elem);
+  REQUIRE(dead.n_elem > 0);  // the premise: some sample is uncovered
+  const auto hard = solvers::polish_pattern_lp(data.X, data.y, start, zero);
+  REQUIRE(hard.stop == solvers::PatternLpStop::lp_failed);
+  REQUIRE(hard.repairs == 0);
+
+  const auto lp = solvers::polish_pattern_lp(data.X, data.y, start, zero, {.elastic = 1e4});
+  CAPTURE(lp.rounds, lp.flips, lp.repairs, lp.violation, lp.max_residual, to_string(lp.stop));
+  REQUIRE(lp.stop != solvers::PatternLpStop::lp_failed);
+  REQUIRE(lp.repairs > 0);
+  REQUIRE(lp.repairs <= lp.flips);
+  REQUIRE(lp.violation < 1e-9);
+  const arma::vec e = theory::predict(lp.net, data.X) - data.y;
+  REQUIRE(arma::abs(e).max() < 1e-7);
+  REQUIRE(lp.max_residual == Approx(arma::abs(e).max()).margin(1e-15));
+  REQUIRE(lp.loss == Approx(arma::mean(arma::square(e))).margin(1e-15));
+  REQUIRE(lp.l1 == theory::l1_norm(lp.net.W));
+  REQUIRE(arma::all(lp.net.a == start.a));
+}
+
+TEST_CASE("polish_pattern_lp: inside a feasible region the elastic LP is the hard LP",
+          "[pattern_lp]") {
+  // An exact penalty: when the start's region meets the box, the elastic weight exceeds every
+  // dual of the box, so the first LP has no violation and the same optimal ‖W‖₁.
+  const std::uint64_t trial = GENERATE(0, 1, 2);
+  CAPTURE(trial);
+  const FitInstance inst = fit_instance(trial);
+  const arma::vec delta =
+      solvers::residual_bounds(inst.X, inst.y, inst.fit.fit.net, inst.fit.target, 0.95);
+  const auto hard =
+      solvers::polish_pattern_lp(inst.X, inst.y, inst.fit.fit.net, delta, {.max_rounds = 1});
+  const auto soft = solvers::polish_pattern_lp(inst.X, inst.y, inst.fit.fit.net, delta,
+                                               {.max_rounds = 1, .elastic = 1e4});
+  CAPTURE(hard.l1, soft.l1, soft.violation);
+  REQUIRE(hard.stop != solvers::PatternLpStop::lp_failed);
+  REQUIRE(soft.violation < 1e-10);
+  REQUIRE(soft.l1 == Approx(hard.l1).epsilon(1e-7));
+  REQUIRE(hard.violation == 0.0);
+}
+
 TEST_CASE("polish_pattern_lp: bad inputs are rejected with the field named", "[pattern_lp]") {
   const arma::mat X(6, 3, arma::fill::randn);
   const arma::vec y(6, arma::fill::ones);
@@ -155,6 +213,8 @@ TEST_CASE("polish_pattern_lp: bad inputs are rejected with the field named", "[p
                       Catch::Contains("delta must have n = 6 entries (got 5)"));
   REQUIRE_THROWS_WITH(solvers::polish_pattern_lp(X, y, start, arma::ones(6), {.max_rounds = 0}),
                       Catch::Contains("max_rounds must be >= 1"));
+  REQUIRE_THROWS_WITH(solvers::polish_pattern_lp(X, y, start, arma::ones(6), {.elastic = -1.0}),
+                      Catch::Contains("elastic must be finite and >= 0 (got -1)"));
   const Network wide{arma::ones(4, 2), arma::vec{1.0, -1.0}, arma::zeros(2)};
   REQUIRE_THROWS_WITH(solvers::polish_pattern_lp(X, y, wide, arma::ones(6)),
                       Catch::Contains("p = 3 rows"));

@@ -693,6 +693,10 @@ TEST_CASE("fit_l1_constrained: a split start opens a nearly linear pair and reco
   const auto on = solvers::fit_l1_constrained(data.X, data.y, {.r = 3, .split_starts = true}, rng2);
   CAPTURE(off.best.fit.loss, off.best.fit.l1, on.best.fit.l1, l1_truth);
   REQUIRE_FALSE(off.best.feasible);
+  // Restored starts are on by default but need n ≤ p + 1: none here, although the answer is
+  // infeasible and within their loss gate (1% of Var(y)).
+  REQUIRE(off.best.fit.loss <= 0.01 * arma::var(data.y, 1));
+  for (const auto& s : off.starts) REQUIRE(s.kind != solvers::StartKind::restored);
   // Split starts come after every other start, which is bit-identical without them; at most
   // one per (+, −) pair for each sign count with both signs: 2 + 2 for r = 3.
   require_appended(off, on, solvers::StartKind::split, 4);
@@ -708,4 +712,45 @@ TEST_CASE("fit_l1_constrained: a split start opens a nearly linear pair and reco
   REQUIRE(on.best.fit.l1 == Approx(theory::l1_norm(on.best.fit.net.W)).epsilon(1e-12));
   const arma::vec f = theory::predict(on.best.fit.net, data.X);
   REQUIRE(on.best.fit.loss == Approx(arma::mean(arma::square(data.y - f))).epsilon(1e-9));
+}
+
+TEST_CASE("fit_l1_constrained: a restored start turns an infeasible answer into a feasible one",
+          "[solver][restore]") {
+  // Trial 0 of cell 1 of the seed-11 certificate sweep (README, "Measured": n = 100, p = 100,
+  // r = 3, s = 6, σ = 0, μ = 0.5). Every spectral, random and pruned start stalls above the
+  // target with samples no neuron covers (best loss 1.3e-3 against 1.4e-6); at n ≤ p + 1 the
+  // restored start reaches the target exactly, and the answer is lighter than the truth (the
+  // estimator, not the optimizer, misses the truth here).
+  const auto [truth, data, l1_truth] = sweep_trial(11, 1, 0, 100, 6, 0.5);
+  auto rng1 = sim::make_engine(11, 1, 0, sim::Stream::solver), rng2 = rng1;
+  const auto off = solvers::fit_l1_constrained(data.X, data.y, {.r = 3, .restore_rounds = 0}, rng1);
+  const auto on = solvers::fit_l1_constrained(data.X, data.y, {.r = 3}, rng2);
+  CAPTURE(off.best.fit.loss, off.best.target, on.best.fit.loss, on.best.fit.l1, l1_truth);
+  REQUIRE_FALSE(off.best.feasible);
+  // Every start of `off` is bit-identical in `on`; restored starts (and a pruned start from a
+  // feasible restored fit) follow, at most one restored start per sign count.
+  REQUIRE(on.starts.size() > off.starts.size());
+  for (std::size_t i = 0; i < off.starts.size(); ++i) {
+    CAPTURE(i);
+    REQUIRE(on.starts[i].kind == off.starts[i].kind);
+    REQUIRE(on.starts[i].l1 == off.starts[i].l1);
+    REQUIRE(on.starts[i].loss == off.starts[i].loss);
+  }
+  std::size_t restored = 0;
+  for (std::size_t i = off.starts.size(); i < on.starts.size(); ++i) {
+    const auto kind = on.starts[i].kind;
+    REQUIRE((kind == solvers::StartKind::restored || kind == solvers::StartKind::pruned));
+    if (kind == solvers::StartKind::restored) {
+      ++restored;
+      REQUIRE(on.starts[i].solves >= 1);
+    }
+  }
+  REQUIRE(restored >= 1);
+  REQUIRE(restored <= 4);
+  REQUIRE(on.best.feasible);
+  REQUIRE(on.best.fit.l1 < l1_truth);
+  REQUIRE(on.best.fit.l1 == Approx(theory::l1_norm(on.best.fit.net.W)).epsilon(1e-12));
+  const arma::vec f = theory::predict(on.best.fit.net, data.X);
+  REQUIRE(on.best.fit.loss == Approx(arma::mean(arma::square(data.y - f))).epsilon(1e-9));
+  REQUIRE(on.best.fit.loss <= on.best.target);
 }
