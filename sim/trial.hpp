@@ -32,7 +32,7 @@ struct L1TrialOptions {
   std::size_t lp_rounds = solvers::L1FitOptions{}.lp_rounds;
   /// Split starts (solvers::L1FitOptions::split_starts); off by default.
   bool split_starts = solvers::L1FitOptions{}.split_starts;
-  /// LP budget of the restored starts (solvers::L1FitOptions::restore_rounds); 0 = off.
+  /// LPs a restored start may take (solvers::L1FitOptions::restore_rounds); 0 = off.
   std::size_t restore_rounds = solvers::L1FitOptions{}.restore_rounds;
   double lp_fill = solvers::L1FitOptions{}.lp_fill;  ///< (solvers::L1FitOptions)
   /// Stagnation stop of the λ path (solvers::ConstrainedOptions::stagnation_window); 0 = off.

@@ -493,19 +493,18 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     record(std::move(c), k, kind, 0, 0, 0);
     return true;
   };
-  // Restored starts: a sign count whose best fit misses the target gets the elastic LP descent
-  // over all p rows with every residual boxed by √(lp_fill · target): the repair flips cover the
-  // samples the fit leaves dead, then the descent lowers ‖W‖₁ within the box.
-  std::vector<char> restored(r + 1, 0);
+  // Restored starts: a sign count whose best fit misses the target gets the elastic LP over all
+  // p rows with every residual boxed by √(lp_fill · target), until its solution meets the box:
+  // the repair flips cover the samples the fit leaves dead; the pruned start that follows (not
+  // the LP descent, which costs an LP per round) then lowers ‖W‖₁.
   const double sigma = options.constrained.sigma;
-  // Only for n ≤ p + 1: n points in general position in R^p can be split every way by a
-  // hyperplane, so each neuron's pattern is free and (w_j, b_j) ↦ (w_jᵀx_i + b_j)_i is onto R^n —
-  // a pattern meets the target as soon as every sample is covered by an active neuron of the
-  // sign its response needs, which is what the repair flips arrange. For n > p + 1 nothing
-  // guarantees a feasible region near the fit: of the 14 infeasible r = 3 fits of the μ sweep
-  // (n = 400, p = 100) 9 pass the loss gate below, and the descent left each one infeasible, at
-  // 3.4–9.2× the fit's time (README, "Measured").
-  const bool restore = options.restore_rounds > 0 && X.n_rows <= p + 1;
+  // At n ≤ p + 1, n points in general position in R^p can be split every way by a hyperplane,
+  // so each neuron's pattern is free and (w_j, b_j) ↦ (w_jᵀx_i + b_j)_i is onto R^n: a pattern
+  // meets the target as soon as every sample is covered by an active neuron of the sign its
+  // response needs, which is what the repair flips arrange. For n > p + 1 nothing guarantees a
+  // point in the box near the fit: it is tried all the same, at the cost of up to restore_rounds
+  // LPs of n + nr rows (README, "Measured").
+  const bool restore = options.restore_rounds > 0;
   const double var_y = arma::var(y, 1);
   for (arma::uword k = 0; k <= r && restore; ++k) {
     if (!have_k[k] || best_k[k].feasible || best_k[k].fit.loss > kRestoreLoss * var_y) continue;
@@ -515,17 +514,19 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     const arma::vec delta(X.n_rows, arma::fill::value(std::sqrt(options.lp_fill * parent.target)));
     const double lower =
         sigma == 0.0 ? 0.1 * parent.target : (1.0 - options.constrained.band) * parent.target;
-    restored[k] = lp_start(parent, arma::regspace<arma::uvec>(0, p - 1), delta,
-                           {.max_rounds = options.restore_rounds, .elastic = kRestoreElastic},
-                           lower, k, StartKind::restored);
+    const bool ran = lp_start(parent, arma::regspace<arma::uvec>(0, p - 1), delta,
+                              {.max_rounds = options.restore_rounds,
+                               .elastic = kRestoreElastic,
+                               .patience = options.restore_rounds,
+                               .stop_when_met = true},
+                              lower, k, StartKind::restored);
     // The restored fit is typically dense like the fits it came from; a pruned start now has a
     // feasible parent to prune (it ran before on the infeasible one).
-    if (restored[k] && best_k[k].feasible && options.pruned_starts) pruned_start(k);
+    if (ran && best_k[k].feasible && options.pruned_starts) pruned_start(k);
   }
-  // Polished starts (σ = 0): the LP descent from each sign count's best feasible fit, unless a
-  // restored start already ran the descent for that sign count.
+  // Polished starts (σ = 0): the LP descent from each sign count's best feasible fit.
   for (arma::uword k = 0; k <= r && options.lp_rounds > 0 && sigma == 0.0; ++k) {
-    if (!have_k[k] || !best_k[k].feasible || restored[k]) continue;
+    if (!have_k[k] || !best_k[k].feasible) continue;
     const ConstrainedResult parent = best_k[k];
     // Over the parent's non-zero rows only (the LP can empty rows, not fill new ones): the LP of
     // a sparse fit at large p is then small.

@@ -93,7 +93,7 @@ ConstrainedResult fit_constrained(const arma::mat& X, const arma::vec& y,
 ///  polished  the best feasible fit of a sign count over all other starts, improved by the
 ///            activation-pattern LP descent (solvers/pattern_lp.hpp); σ = 0 only
 ///  restored  the best fit of a sign count when no start of it met the target, taken to the
-///            target by the same LP descent over all p inputs (restore_rounds)
+///            target by the elastic LP over all p inputs (restore_rounds)
 enum class StartKind { spectral, random, screened, pruned, split, polished, restored };
 std::string_view to_string(StartKind kind);
 
@@ -149,12 +149,12 @@ struct L1FitOptions {
   /// (README, "Measured"): on the μ sweep 2 of 32 optimizer failures recovered (r = 3,
   /// μ = 0.95), nothing else changed, 1.0–2.1× the time per fit; off by default for that cost.
   bool split_starts = false;
-  /// LP budget (PatternLpOptions::max_rounds) of the restored starts (n ≤ p + 1 only); 0 turns
-  /// them off. See fit_l1_constrained. Measured on the noiseless sweep n ∈ {50, 100, 200, 400},
-  /// p = 100, r = 3, s = 6, 20 trials per n, seeds 7 and 11 (README, "Measured"): 4 of 160
-  /// trials run one, all at n ≤ 100; seed 11's n = 100 optimizer failures 5 → 4 (3 of the 5 were
-  /// infeasible answers, all 3 now feasible); every other trial is bit-identical.
-  std::size_t restore_rounds = 40;
+  /// LPs a restored start may take to meet the box (its PatternLpOptions::max_rounds and
+  /// patience); 0 turns restored starts off. 2: at n ≤ p + 1 the second LP always meets the box,
+  /// and where it was met at n > p + 1 (seed 17, n = 200) the second did too, while each LP at
+  /// n = 400, p = 100 costs seconds. See fit_l1_constrained and README, "Measured" (noiseless
+  /// sweep n ∈ {50, 100, 200, 400}, p = 100, r = 3, s = 6, 20 trials per n, seeds 7, 11, 13, 17).
+  std::size_t restore_rounds = 2;
   /// Residual bounds of the polished starts: residual_bounds(…, target, lp_fill) of the parent
   /// fit, in (0, 1]; the headroom 1 − lp_fill absorbs GLPK's feasibility tolerance.
   double lp_fill = 0.98;
@@ -197,29 +197,27 @@ struct L1FitResult {
 /// neurons active on most samples, their kinks outside the data, no gradient to move them), a
 /// local minimum of the loss above the target; the split puts the kinks back where the
 /// optimizer can move them (README, "Measured").
-/// Then, if restore_rounds > 0 and n ≤ p + 1, each sign count whose best fit so far is
-/// infeasible, leaves at most 1% of Var(y) unexplained and is lighter than the best feasible fit
-/// (if any) gets a `restored` start: polish_pattern_lp from that fit over all p inputs, its
-/// residuals boxed by √(lp_fill · target) and the box elastic (PatternLpOptions::elastic). The
-/// penalized path can stall above the target with samples no neuron of the needed sign covers
-/// (no gradient reaches them); at n ≤ p + 1 every activation pattern is realisable, so once the
-/// repair flips cover those samples the box is met exactly, and the descent then lowers ‖W‖₁.
-/// A feasible restored fit is then pruned like the others (a pruned start with it as parent).
-/// Last, at σ = 0 and if lp_rounds > 0 (off by default), each sign count's best feasible fit
-/// (unless its restored start ran) is
-/// polished by polish_pattern_lp over its non-zero rows (the others stay 0; residual bounds of
-/// residual_bounds with lp_fill) and recorded as a
-/// `polished` start (feasible if the network, evaluated through the ReLU, meets the target).
-/// Being last and drawing nothing from rng, the polished starts leave every other start as it
-/// would be without them: they can only lower the ‖W‖₁ of the answer.
-/// At σ = 0 and n near the transition the other starts tend to end at dense interpolating fits
-/// that hold the support among many small rows; pruning finds the sparse fit behind them (the
-/// restarts when the cut fit sits in a wrong basin, the growth when a weak true row ranks far
-/// down). Returns
-/// the feasible fit with the smallest ‖W‖₁ (ties: smaller loss); if none is feasible, the fit with
-/// the smallest loss. All randomness comes from rng (the caller passes sim::Stream::solver). Throws
-/// std::invalid_argument for σ < 0 or non-finite, r < 1, bad data (n < 2, NaN, n mismatch), and bad
-/// options.
+/// Then, if restore_rounds > 0, each sign count whose best fit so far is infeasible, leaves at
+/// most 1% of Var(y) unexplained and is lighter than the best feasible fit (if any) gets a
+/// `restored` start: polish_pattern_lp from that fit over all p inputs, its residuals boxed by
+/// √(lp_fill · target), the box elastic (PatternLpOptions::elastic), at most restore_rounds LPs,
+/// stopping at the first that meets the box. The penalized path can stall above the target with
+/// samples no neuron of the needed sign covers (no gradient reaches them); the repair flips cover
+/// them, and at n ≤ p + 1, where every activation pattern is realisable, the second LP always meets
+/// the box exactly (at n > p + 1 it may not: the start then ends infeasible). A feasible restored
+/// fit is then pruned like the others (a pruned start with it as parent). Last, at σ = 0 and if
+/// lp_rounds > 0 (off by default), each sign count's best feasible fit is
+/// polished by polish_pattern_lp over its non-zero rows (the others stay 0; residual bounds
+/// of residual_bounds with lp_fill) and recorded as a `polished` start (feasible if the network,
+/// evaluated through the ReLU, meets the target). Being last and drawing nothing from rng, the
+/// polished starts leave every other start as it would be without them: they can only lower the
+/// ‖W‖₁ of the answer. At σ = 0 and n near the transition the other starts tend to end at dense
+/// interpolating fits that hold the support among many small rows; pruning finds the sparse fit
+/// behind them (the restarts when the cut fit sits in a wrong basin, the growth when a weak true
+/// row ranks far down). Returns the feasible fit with the smallest ‖W‖₁ (ties: smaller loss); if
+/// none is feasible, the fit with the smallest loss. All randomness comes from rng (the caller
+/// passes sim::Stream::solver). Throws std::invalid_argument for σ < 0 or non-finite, r < 1, bad
+/// data (n < 2, NaN, n mismatch), and bad options.
 L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1FitOptions& options,
                                theory::Engine& rng);
 

@@ -23,6 +23,10 @@ std::string_view to_string(PatternLpStop stop) {
       return "max_rounds";
     case PatternLpStop::lp_failed:
       return "lp_failed";
+    case PatternLpStop::violated:
+      return "violated";
+    case PatternLpStop::box_met:
+      return "box_met";
   }
   return "unknown";
 }
@@ -243,6 +247,15 @@ PatternLpResult polish_pattern_lp(const arma::mat& X, const arma::vec& y,
     out.violation = read_violation();
     have = true;
     last_objective = objective;
+    if (elastic && options.patience > 0 && out.rounds >= options.patience &&
+        out.violation > kViolationTol * (1.0 + y_scale)) {
+      out.stop = PatternLpStop::violated;
+      break;
+    }
+    if (elastic && options.stop_when_met && out.violation <= kViolationTol * (1.0 + y_scale)) {
+      out.stop = PatternLpStop::box_met;
+      break;
+    }
     // Flip every binding kink: non-basic (so exactly on the kink) with a non-zero dual.
     std::size_t flips = 0;
     arma::mat Z_lp;

@@ -28,10 +28,12 @@ enum class PatternLpStop {
   no_binding_kink,  ///< the last LP's solution has no binding kink constraint left to flip
   no_descent,       ///< flipping the binding kinks did not lower ‖W‖₁ by more than rel_tol
   max_rounds,       ///< the LP budget ran out while ‖W‖₁ was still falling
-  lp_failed         ///< the first LP was infeasible or GLPK failed (the start is returned)
+  lp_failed,        ///< the first LP was infeasible or GLPK failed (the start is returned)
+  violated,         ///< elastic: the box was still violated after PatternLpOptions::patience LPs
+  box_met           ///< elastic with stop_when_met: the last LP's solution meets the box
 };
 
-/// "no_binding_kink", "no_descent", "max_rounds" or "lp_failed".
+/// "no_binding_kink", "no_descent", "max_rounds", "lp_failed", "violated" or "box_met".
 std::string_view to_string(PatternLpStop stop);
 
 /// Options of polish_pattern_lp.
@@ -55,6 +57,12 @@ struct PatternLpOptions {
   /// need not contain the previous point, so such a round can fail (the LP is infeasible in its
   /// kinks) or not descend; the descent then stops at the previous point.
   double elastic = 0.0;
+  /// Elastic only: stop (PatternLpStop::violated) when the box is still violated after this many
+  /// LPs; 0 = never. Bounds the cost of a start whose neighbourhood holds no point in the box.
+  std::size_t patience = 0;
+  /// Elastic only: stop (PatternLpStop::box_met) at the first LP whose solution meets the box,
+  /// without the ‖W‖₁ descent from there.
+  bool stop_when_met = false;
 };
 
 /// Result of polish_pattern_lp.
