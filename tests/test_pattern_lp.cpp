@@ -69,6 +69,21 @@ TEST_CASE("polish_pattern_lp: equals brute-force basis pursuit when every sample
 
 namespace {
 
+/// A seeded noiseless instance: truth (s = 2r, B = 2, |b| ≤ 1, μ = 0.5) and its data.
+struct Seeded {
+  Network truth;
+  sim::Dataset data;
+};
+Seeded seeded(std::uint64_t seed, std::uint64_t trial, int p, int r, int n) {
+  auto rt = sim::make_engine(seed, 0, trial, sim::Stream::truth);
+  auto rd = sim::make_engine(seed, 0, trial, sim::Stream::data);
+  Seeded out;
+  out.truth =
+      sim::make_truth({.p = p, .r = r, .s = 2 * r, .B = 2.0, .bias_bound = 1.0, .mu = 0.5}, rt);
+  out.data = sim::make_data(out.truth, {.n = n, .sigma = 0.0}, rd);
+  return out;
+}
+
 /// A constrained penalized fit (σ = 0) of a seeded p = 20, r = 2, s = 4, n = 60 instance, from a
 /// random start: a feasible point whose region's LP has something left to gain.
 struct FitInstance {
@@ -77,12 +92,8 @@ struct FitInstance {
   solvers::ConstrainedResult fit;
 };
 FitInstance fit_instance(std::uint64_t trial) {
-  auto rt = sim::make_engine(32, 0, trial, sim::Stream::truth);
-  auto rd = sim::make_engine(32, 0, trial, sim::Stream::data);
   auto rs = sim::make_engine(32, 0, trial, sim::Stream::solver);
-  const Network truth =
-      sim::make_truth({.p = 20, .r = 2, .s = 4, .B = 2.0, .bias_bound = 1.0, .mu = 0.5}, rt);
-  const auto data = sim::make_data(truth, {.n = 60, .sigma = 0.0}, rd);
+  const auto [truth, data] = seeded(32, trial, 20, 2, 60);
   Network start = truth;
   start.W = theory::standard_normal(20, 2, rs);
   start.b = arma::zeros(2);
@@ -153,11 +164,7 @@ TEST_CASE("polish_pattern_lp: the elastic box revives dead samples and meets it 
   // reach a region that interpolates: violation 0, residuals checked through the ReLU.
   const std::uint64_t trial = GENERATE(0, 1, 2);
   CAPTURE(trial);
-  auto rt = sim::make_engine(35, 0, trial, sim::Stream::truth);
-  auto rd = sim::make_engine(35, 0, trial, sim::Stream::data);
-  const Network truth =
-      sim::make_truth({.p = 40, .r = 3, .s = 6, .B = 2.0, .bias_bound = 1.0, .mu = 0.5}, rt);
-  const auto data = sim::make_data(truth, {.n = 30, .sigma = 0.0}, rd);
+  const auto [truth, data] = seeded(35, trial, 40, 3, 30);
   Network start = truth;
   start.b -= 2.5;
   const arma::vec zero(30, arma::fill::zeros);
@@ -228,11 +235,7 @@ TEST_CASE("fit_l1_constrained: polished starts never raise the chosen ‖W‖₁
   // no polish at all.
   const std::uint64_t trial = GENERATE(0, 1);
   CAPTURE(trial);
-  auto rt = sim::make_engine(34, 0, trial, sim::Stream::truth);
-  auto rd = sim::make_engine(34, 0, trial, sim::Stream::data);
-  const Network truth =
-      sim::make_truth({.p = 30, .r = 3, .s = 6, .B = 2.0, .bias_bound = 1.0, .mu = 0.5}, rt);
-  const auto data = sim::make_data(truth, {.n = 80, .sigma = 0.0}, rd);
+  const auto [truth, data] = seeded(34, trial, 30, 3, 80);
   auto rng1 = sim::make_engine(34, 0, trial, sim::Stream::solver), rng2 = rng1;
   const auto off = solvers::fit_l1_constrained(data.X, data.y, {.r = 3, .lp_rounds = 0}, rng1);
   const auto on = solvers::fit_l1_constrained(data.X, data.y, {.r = 3, .lp_rounds = 40}, rng2);

@@ -720,6 +720,59 @@ TEST_CASE("fit_l1_constrained: a split start opens a nearly linear pair and reco
   REQUIRE(on.best.fit.loss == Approx(arma::mean(arma::square(data.y - f))).epsilon(1e-9));
 }
 
+namespace {
+
+/// A certificate-sweep trial fitted with restored starts off and on (same solver stream): the
+/// answer without them is infeasible, and every start of `off` is bit-identical in `on`, which
+/// has starts appended.
+struct RestorePair {
+  SweepTrial trial;
+  solvers::L1FitResult off, on;
+};
+RestorePair restore_pair(std::uint64_t seed, std::uint64_t cell, std::uint64_t trial, int n) {
+  RestorePair out{sweep_trial(seed, cell, trial, n, 6, 0.5), {}, {}};
+  const auto& data = out.trial.data;
+  auto rng1 = sim::make_engine(seed, cell, trial, sim::Stream::solver), rng2 = rng1;
+  out.off = solvers::fit_l1_constrained(data.X, data.y, {.r = 3, .restore_rounds = 0}, rng1);
+  out.on = solvers::fit_l1_constrained(data.X, data.y, {.r = 3}, rng2);
+  CAPTURE(out.off.best.fit.loss, out.off.best.target, out.on.best.fit.loss, out.on.best.fit.l1,
+          out.trial.l1_truth);
+  REQUIRE_FALSE(out.off.best.feasible);
+  REQUIRE(out.on.starts.size() > out.off.starts.size());
+  for (std::size_t i = 0; i < out.off.starts.size(); ++i) {
+    CAPTURE(i);
+    REQUIRE(out.on.starts[i].kind == out.off.starts[i].kind);
+    REQUIRE(out.on.starts[i].l1 == out.off.starts[i].l1);
+    REQUIRE(out.on.starts[i].loss == out.off.starts[i].loss);
+  }
+  // Appended: restored starts (at most one per sign count, at most restore_rounds = 2 LPs
+  // each, one of them feasible) and pruned starts from feasible restored fits.
+  std::size_t restored = 0;
+  bool feasible = false;
+  for (std::size_t i = out.off.starts.size(); i < out.on.starts.size(); ++i) {
+    const auto& st = out.on.starts[i];
+    REQUIRE((st.kind == solvers::StartKind::restored || st.kind == solvers::StartKind::pruned));
+    if (st.kind != solvers::StartKind::restored) continue;
+    ++restored;
+    REQUIRE(st.solves >= 1);
+    REQUIRE(st.solves <= 2);
+    feasible = feasible || st.feasible;
+  }
+  REQUIRE(restored >= 1);
+  REQUIRE(restored <= 4);
+  REQUIRE(feasible);
+  // The answer is feasible, with its loss and ‖W‖₁ those of the network.
+  const auto& best = out.on.best;
+  REQUIRE(best.feasible);
+  REQUIRE(best.fit.l1 == Approx(theory::l1_norm(best.fit.net.W)).epsilon(1e-12));
+  const arma::vec f = theory::predict(best.fit.net, data.X);
+  REQUIRE(best.fit.loss == Approx(arma::mean(arma::square(data.y - f))).epsilon(1e-9));
+  REQUIRE(best.fit.loss <= best.target);
+  return out;
+}
+
+}  // namespace
+
 TEST_CASE("fit_l1_constrained: a restored start turns an infeasible answer into a feasible one",
           "[solver][restore]") {
   // Trial 0 of cell 1 of the seed-11 certificate sweep (README, "Measured": n = 100, p = 100,
@@ -727,38 +780,8 @@ TEST_CASE("fit_l1_constrained: a restored start turns an infeasible answer into 
   // target with samples no neuron covers (best loss 1.3e-3 against 1.4e-6); at n ≤ p + 1 the
   // restored start reaches the target exactly, and the answer is lighter than the truth (the
   // estimator, not the optimizer, misses the truth here).
-  const auto [truth, data, l1_truth] = sweep_trial(11, 1, 0, 100, 6, 0.5);
-  auto rng1 = sim::make_engine(11, 1, 0, sim::Stream::solver), rng2 = rng1;
-  const auto off = solvers::fit_l1_constrained(data.X, data.y, {.r = 3, .restore_rounds = 0}, rng1);
-  const auto on = solvers::fit_l1_constrained(data.X, data.y, {.r = 3}, rng2);
-  CAPTURE(off.best.fit.loss, off.best.target, on.best.fit.loss, on.best.fit.l1, l1_truth);
-  REQUIRE_FALSE(off.best.feasible);
-  // Every start of `off` is bit-identical in `on`; restored starts (and a pruned start from a
-  // feasible restored fit) follow, at most one restored start per sign count.
-  REQUIRE(on.starts.size() > off.starts.size());
-  for (std::size_t i = 0; i < off.starts.size(); ++i) {
-    CAPTURE(i);
-    REQUIRE(on.starts[i].kind == off.starts[i].kind);
-    REQUIRE(on.starts[i].l1 == off.starts[i].l1);
-    REQUIRE(on.starts[i].loss == off.starts[i].loss);
-  }
-  std::size_t restored = 0;
-  for (std::size_t i = off.starts.size(); i < on.starts.size(); ++i) {
-    const auto kind = on.starts[i].kind;
-    REQUIRE((kind == solvers::StartKind::restored || kind == solvers::StartKind::pruned));
-    if (kind == solvers::StartKind::restored) {
-      ++restored;
-      REQUIRE(on.starts[i].solves >= 1);
-    }
-  }
-  REQUIRE(restored >= 1);
-  REQUIRE(restored <= 4);
-  REQUIRE(on.best.feasible);
-  REQUIRE(on.best.fit.l1 < l1_truth);
-  REQUIRE(on.best.fit.l1 == Approx(theory::l1_norm(on.best.fit.net.W)).epsilon(1e-12));
-  const arma::vec f = theory::predict(on.best.fit.net, data.X);
-  REQUIRE(on.best.fit.loss == Approx(arma::mean(arma::square(data.y - f))).epsilon(1e-9));
-  REQUIRE(on.best.fit.loss <= on.best.target);
+  const RestorePair r = restore_pair(11, 1, 0, 100);
+  REQUIRE(r.on.best.fit.l1 < r.trial.l1_truth);
 }
 
 TEST_CASE("fit_l1_constrained: a restored start at n > p + 1 meets the target and recovers",
@@ -768,24 +791,7 @@ TEST_CASE("fit_l1_constrained: a restored start at n > p + 1 meets the target an
   // samples on which no neuron is active. At n > p + 1 nothing guarantees a point in the box
   // near the fit, but here the second LP meets it, and the pruned start from the restored fit
   // recovers the truth.
-  const auto [truth, data, l1_truth] = sweep_trial(17, 2, 16, 200, 6, 0.5);
-  auto rng1 = sim::make_engine(17, 2, 16, sim::Stream::solver), rng2 = rng1;
-  const auto off = solvers::fit_l1_constrained(data.X, data.y, {.r = 3, .restore_rounds = 0}, rng1);
-  const auto on = solvers::fit_l1_constrained(data.X, data.y, {.r = 3}, rng2);
-  CAPTURE(off.best.fit.loss, on.best.fit.loss, on.best.fit.l1, l1_truth);
-  REQUIRE_FALSE(off.best.feasible);
-  REQUIRE(on.starts.size() > off.starts.size());
-  for (std::size_t i = 0; i < off.starts.size(); ++i) REQUIRE(on.starts[i].l1 == off.starts[i].l1);
-  bool restored_feasible = false;
-  for (std::size_t i = off.starts.size(); i < on.starts.size(); ++i) {
-    const auto& st = on.starts[i];
-    if (st.kind == solvers::StartKind::restored) {
-      REQUIRE(st.solves <= 2);  // restore_rounds = 2 LPs at most
-      restored_feasible = restored_feasible || st.feasible;
-    }
-  }
-  REQUIRE(restored_feasible);
-  REQUIRE(on.best.feasible);
-  REQUIRE(on.best.fit.l1 <= l1_truth * (1.0 + 1e-3));
-  REQUIRE(theory::distance_d2(on.best.fit.net, truth).value < 0.1);
+  const RestorePair r = restore_pair(17, 2, 16, 200);
+  REQUIRE(r.on.best.fit.l1 <= r.trial.l1_truth * (1.0 + 1e-3));
+  REQUIRE(theory::distance_d2(r.on.best.fit.net, r.trial.truth).value < 0.1);
 }
