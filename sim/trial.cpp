@@ -78,6 +78,8 @@ L1TrialOptions l1_trial_options(const nlohmann::json& options) {
       o.lp_rounds = count_option(v, key, 100000);
     } else if (key == "restore_rounds") {
       o.restore_rounds = count_option(v, key, 100000);
+    } else if (key == "restore_any_n") {
+      o.restore_any_n = count_option(v, key, 1) == 1;
     } else if (key == "split_starts") {
       o.split_starts = count_option(v, key, 1) == 1;
     } else if (key == "lp_fill") {
@@ -145,6 +147,7 @@ TrialOutcome run_l1_trial(const Cell& cell, const L1TrialOptions& options,
                                     .lp_rounds = options.lp_rounds,
                                     .split_starts = options.split_starts,
                                     .restore_rounds = options.restore_rounds,
+                                    .restore_any_n = options.restore_any_n,
                                     .lp_fill = options.lp_fill};
   fit_options.constrained.sigma = cell.sigma;
   fit_options.constrained.noiseless_tol = options.noiseless_tol;

@@ -34,6 +34,8 @@ struct L1TrialOptions {
   bool split_starts = solvers::L1FitOptions{}.split_starts;
   /// LPs a restored start may take (solvers::L1FitOptions::restore_rounds); 0 = off.
   std::size_t restore_rounds = solvers::L1FitOptions{}.restore_rounds;
+  /// Restored starts also at n > p + 1 (solvers::L1FitOptions::restore_any_n).
+  bool restore_any_n = solvers::L1FitOptions{}.restore_any_n;
   double lp_fill = solvers::L1FitOptions{}.lp_fill;  ///< (solvers::L1FitOptions)
   /// Stagnation stop of the λ path (solvers::ConstrainedOptions::stagnation_window); 0 = off.
   std::size_t stagnation_window = solvers::ConstrainedOptions{}.stagnation_window;

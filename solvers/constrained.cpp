@@ -502,9 +502,9 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
   // so each neuron's pattern is free and (w_j, b_j) ↦ (w_jᵀx_i + b_j)_i is onto R^n: a pattern
   // meets the target as soon as every sample is covered by an active neuron of the sign its
   // response needs, which is what the repair flips arrange. For n > p + 1 nothing guarantees a
-  // point in the box near the fit: it is tried all the same, at the cost of up to restore_rounds
-  // LPs of n + nr rows (README, "Measured").
-  const bool restore = options.restore_rounds > 0;
+  // point in the box near the fit, and each LP of n + nr rows costs seconds at n = 400 (up to
+  // 7× a whole fit at r = 6): tried there only with restore_any_n (README, "Measured").
+  const bool restore = options.restore_rounds > 0 && (X.n_rows <= p + 1 || options.restore_any_n);
   const double var_y = arma::var(y, 1);
   for (arma::uword k = 0; k <= r && restore; ++k) {
     if (!have_k[k] || best_k[k].feasible || best_k[k].fit.loss > kRestoreLoss * var_y) continue;

@@ -151,10 +151,15 @@ struct L1FitOptions {
   bool split_starts = false;
   /// LPs a restored start may take to meet the box (its PatternLpOptions::max_rounds and
   /// patience); 0 turns restored starts off. 2: at n ≤ p + 1 the second LP always meets the box,
-  /// and where it was met at n > p + 1 (seed 17, n = 200) the second did too, while each LP at
-  /// n = 400, p = 100 costs seconds. See fit_l1_constrained and README, "Measured" (noiseless
-  /// sweep n ∈ {50, 100, 200, 400}, p = 100, r = 3, s = 6, 20 trials per n, seeds 7, 11, 13, 17).
+  /// and where it was met at n > p + 1 (restore_any_n; seed 17, n = 200) the second did too. See
+  /// fit_l1_constrained and README, "Measured" (noiseless sweep n ∈ {50, 100, 200, 400}, p = 100, r
+  /// = 3, s = 6, 20 trials per n, seeds 7, 11, 13, 17).
   std::size_t restore_rounds = 2;
+  /// Restored starts also at n > p + 1 (off: there nothing guarantees they meet the target, and
+  /// their LPs are large — on the μ sweep, n = 400, they met it on 1 of 10 trials tried, that one
+  /// still an optimizer failure, at 3.4–9.2× the fit's time for r = 3 and 7.3× for r = 6; on the
+  /// certificate sweep they recover seed 17's n = 200 trial 16). README, "Measured".
+  bool restore_any_n = false;
   /// Residual bounds of the polished starts: residual_bounds(…, target, lp_fill) of the parent
   /// fit, in (0, 1]; the headroom 1 − lp_fill absorbs GLPK's feasibility tolerance.
   double lp_fill = 0.98;
@@ -197,7 +202,8 @@ struct L1FitResult {
 /// neurons active on most samples, their kinks outside the data, no gradient to move them), a
 /// local minimum of the loss above the target; the split puts the kinks back where the
 /// optimizer can move them (README, "Measured").
-/// Then, if restore_rounds > 0, each sign count whose best fit so far is infeasible, leaves at
+/// Then, if restore_rounds > 0 and n ≤ p + 1 (or restore_any_n), each sign count whose best fit
+/// so far is infeasible, leaves at
 /// most 1% of Var(y) unexplained and is lighter than the best feasible fit (if any) gets a
 /// `restored` start: polish_pattern_lp from that fit over all p inputs, its residuals boxed by
 /// √(lp_fill · target), the box elastic (PatternLpOptions::elastic), at most restore_rounds LPs,

@@ -150,6 +150,8 @@ TEST_CASE("l1 trial options: unknown keys and bad values are rejected", "[certif
   REQUIRE(sim::l1_trial_options(json::parse("{}")).restore_rounds ==
           solvers::L1FitOptions{}.restore_rounds);
   REQUIRE(sim::l1_trial_options(json::parse(R"({"restore_rounds":0})")).restore_rounds == 0);
+  REQUIRE_FALSE(sim::l1_trial_options(json::parse("{}")).restore_any_n);
+  REQUIRE(sim::l1_trial_options(json::parse(R"({"restore_any_n":1})")).restore_any_n);
   REQUIRE_THROWS_WITH(sim::l1_trial_options(json::parse(R"({"restore_rounds":-2})")),
                       Catch::Contains("options.restore_rounds"));
   REQUIRE_THROWS_WITH(sim::l1_trial_options(json::parse(R"({"starts":4})")),

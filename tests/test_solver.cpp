@@ -729,12 +729,13 @@ struct RestorePair {
   SweepTrial trial;
   solvers::L1FitResult off, on;
 };
-RestorePair restore_pair(std::uint64_t seed, std::uint64_t cell, std::uint64_t trial, int n) {
+RestorePair restore_pair(std::uint64_t seed, std::uint64_t cell, std::uint64_t trial, int n,
+                         bool any_n) {
   RestorePair out{sweep_trial(seed, cell, trial, n, 6, 0.5), {}, {}};
   const auto& data = out.trial.data;
   auto rng1 = sim::make_engine(seed, cell, trial, sim::Stream::solver), rng2 = rng1;
   out.off = solvers::fit_l1_constrained(data.X, data.y, {.r = 3, .restore_rounds = 0}, rng1);
-  out.on = solvers::fit_l1_constrained(data.X, data.y, {.r = 3}, rng2);
+  out.on = solvers::fit_l1_constrained(data.X, data.y, {.r = 3, .restore_any_n = any_n}, rng2);
   CAPTURE(out.off.best.fit.loss, out.off.best.target, out.on.best.fit.loss, out.on.best.fit.l1,
           out.trial.l1_truth);
   REQUIRE_FALSE(out.off.best.feasible);
@@ -780,18 +781,22 @@ TEST_CASE("fit_l1_constrained: a restored start turns an infeasible answer into 
   // target with samples no neuron covers (best loss 1.3e-3 against 1.4e-6); at n ≤ p + 1 the
   // restored start reaches the target exactly, and the answer is lighter than the truth (the
   // estimator, not the optimizer, misses the truth here).
-  const RestorePair r = restore_pair(11, 1, 0, 100);
+  const RestorePair r = restore_pair(11, 1, 0, 100, false);
   REQUIRE(r.on.best.fit.l1 < r.trial.l1_truth);
 }
 
-TEST_CASE("fit_l1_constrained: a restored start at n > p + 1 meets the target and recovers",
+TEST_CASE("fit_l1_constrained: with restore_any_n a restored start at n > p + 1 meets the target",
           "[solver][restore]") {
   // Trial 16 of cell 2 of the seed-17 certificate sweep (n = 200, p = 100, r = 3, s = 6, σ = 0,
   // μ = 0.5): every start stalls above the target (best loss 8.4e-3 against 1.1e-6) with 47
   // samples on which no neuron is active. At n > p + 1 nothing guarantees a point in the box
   // near the fit, but here the second LP meets it, and the pruned start from the restored fit
-  // recovers the truth.
-  const RestorePair r = restore_pair(17, 2, 16, 200);
+  // recovers the truth. By default (restore_any_n off) nothing is restored at n > p + 1.
+  const RestorePair r = restore_pair(17, 2, 16, 200, true);
   REQUIRE(r.on.best.fit.l1 <= r.trial.l1_truth * (1.0 + 1e-3));
   REQUIRE(theory::distance_d2(r.on.best.fit.net, r.trial.truth).value < 0.1);
+  auto rng = sim::make_engine(17, 2, 16, sim::Stream::solver);
+  const auto plain = solvers::fit_l1_constrained(r.trial.data.X, r.trial.data.y, {.r = 3}, rng);
+  REQUIRE(plain.starts.size() == r.off.starts.size());
+  REQUIRE(plain.best.fit.l1 == r.off.best.fit.l1);
 }
