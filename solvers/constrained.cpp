@@ -460,11 +460,11 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
       }
     }
   }
-  // LP starts, last and drawing nothing from rng, so that every other start is what it would be
-  // without them. The LP descent (solvers/pattern_lp.hpp) from `parent`'s activation pattern
-  // over the rows `keep` (the others stay 0) with residual bounds delta; recorded as `kind`.
-  const double lipschitz =
-      options.lp_rounds > 0 || options.restore_rounds > 0 ? lipschitz_bound(X, r) : 0.0;
+  // LP starts come after every other start, so those are what they would be without them (the
+  // LP draws nothing from rng; the pruned start after a restored one does, after all others).
+  // The LP descent (solvers/pattern_lp.hpp) from `parent`'s activation pattern over the rows
+  // `keep` (the others stay 0) with residual bounds delta; recorded as `kind`.
+  double lipschitz = 0.0;  // for the stationarity of LP points; computed on first use
   const auto lp_start = [&](const ConstrainedResult& parent, const arma::uvec& keep,
                             const arma::vec& delta, const PatternLpOptions& lp_options,
                             double lower, arma::uword k, StartKind kind) {
@@ -484,6 +484,7 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     c.fit.iterations = lp.simplex_iterations;
     c.fit.stop =
         lp.stop == PatternLpStop::max_rounds ? StopReason::max_iter : StopReason::converged;
+    if (lipschitz == 0.0) lipschitz = lipschitz_bound(X, r);
     c.fit.stationarity = prox_gradient_norm(LeastSquaresLoss{X, y, lp.net.a}, c.fit.net.W, lp.net.b,
                                             parent.fit.lambda, 1.0 / lipschitz);
     c.target = parent.target;
