@@ -359,77 +359,74 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
   // rows m = ⌈nnz/2⌉, ⌈nnz/4⌉, … down to 2, refits each restricted problem from the pruned fit
   // (continuation from its λ), and refits the best restricted fit on all p inputs.
   const auto pruned_start = [&](arma::uword k) {
-    {
-      const ConstrainedResult parent = best_k[k];
-      const arma::vec norms = arma::sqrt(arma::sum(arma::square(parent.fit.net.W), 1));
-      const auto nnz = static_cast<arma::uword>(arma::accu(norms > 0.0));
-      ConstrainedResult best_p;
-      bool have_p = false;
-      arma::uvec best_keep;
-      std::size_t solves = 0, iterations = 0;
-      for (arma::uword m = (nnz + 1) / 2; m >= 2 && m < nnz; m = (m + 1) / 2) {
-        arma::uvec keep = largest(norms, m);
-        ConstrainedResult best_m;
-        bool have_m = false;
-        auto run_m = [&](const arma::mat& Xs, const theory::Network& start,
-                         const ConstrainedOptions& sub) {
-          ConstrainedResult c = fit_constrained(Xs, y, start, sub, rng);
-          solves += c.solves;
-          iterations += c.total_iterations;
-          if (!have_m || better(c, best_m)) {
-            best_m = std::move(c);
-            have_m = true;
-            return true;
+    const ConstrainedResult parent = best_k[k];
+    const arma::vec norms = arma::sqrt(arma::sum(arma::square(parent.fit.net.W), 1));
+    const auto nnz = static_cast<arma::uword>(arma::accu(norms > 0.0));
+    ConstrainedResult best_p;
+    bool have_p = false;
+    arma::uvec best_keep;
+    std::size_t solves = 0, iterations = 0;
+    for (arma::uword m = (nnz + 1) / 2; m >= 2 && m < nnz; m = (m + 1) / 2) {
+      arma::uvec keep = largest(norms, m);
+      ConstrainedResult best_m;
+      bool have_m = false;
+      auto run_m = [&](const arma::mat& Xs, const theory::Network& start,
+                       const ConstrainedOptions& sub) {
+        ConstrainedResult c = fit_constrained(Xs, y, start, sub, rng);
+        solves += c.solves;
+        iterations += c.total_iterations;
+        if (!have_m || better(c, best_m)) {
+          best_m = std::move(c);
+          have_m = true;
+          return true;
+        }
+        return false;
+      };
+      {
+        const arma::mat Xs = X.cols(keep);
+        theory::Network cut = parent.fit.net;
+        cut.W = parent.fit.net.W.rows(keep);
+        run_m(Xs, cut, continuing(parent.fit.lambda));
+        // Fresh starts in R^m: the cut fit can sit in a wrong basin even when the m rows hold
+        // the support, and these small problems are cheap.
+        if (options.pruned_restarts > 0) {
+          const arma::vec a = sign_pattern(r, k);
+          if (options.spectral_starts == 1 && r <= m) {
+            run_m(Xs, spectral_start(stein_spectrum(Xs, y), r, k), options.constrained);
           }
-          return false;
-        };
-        {
-          const arma::mat Xs = X.cols(keep);
-          theory::Network cut = parent.fit.net;
-          cut.W = parent.fit.net.W.rows(keep);
-          run_m(Xs, cut, continuing(parent.fit.lambda));
-          // Fresh starts in R^m: the cut fit can sit in a wrong basin even when the m rows hold
-          // the support, and these small problems are cheap.
-          if (options.pruned_restarts > 0) {
-            const arma::vec a = sign_pattern(r, k);
-            if (options.spectral_starts == 1 && r <= m) {
-              run_m(Xs, spectral_start(stein_spectrum(Xs, y), r, k), options.constrained);
-            }
-            for (std::size_t i = 0; i < options.pruned_restarts; ++i) {
-              run_m(Xs, random_start(m, a), options.constrained);
-            }
+          for (std::size_t i = 0; i < options.pruned_restarts; ++i) {
+            run_m(Xs, random_start(m, a), options.constrained);
           }
         }
-        // Grow: while infeasible, add the row outside `keep` with the largest gradient of the
-        // loss (ℓ2 over neurons) at the embedded fit — a true row the cut missed — and refit.
-        for (std::size_t g = 0; g < options.pruned_grow && !best_m.feasible && keep.n_elem < p;
-             ++g) {
-          arma::mat W(p, r, arma::fill::zeros);
-          W.rows(keep) = best_m.fit.net.W;
-          arma::mat gW;
-          arma::vec gb;
-          LeastSquaresLoss{X, y, best_m.fit.net.a}.gradient(W, best_m.fit.net.b, gW, gb);
-          arma::vec score = arma::sum(arma::square(gW), 1);
-          score.elem(keep).fill(-1.0);
-          const arma::uword add = score.index_max();
-          const arma::uvec grown = arma::join_cols(keep, arma::uvec{add});
-          theory::Network start = best_m.fit.net;
-          start.W = W.rows(grown);
-          if (run_m(X.cols(grown), start, continuing(best_m.fit.lambda)))
-            keep = grown;
-          else
-            break;
-        }
-        if (!have_p || better(best_m, best_p)) {  // best_m is set: the cut fit always runs
-          best_p = std::move(best_m);
-          best_keep = keep;
-          have_p = true;
-        }
-        if (m == 2) break;
       }
-      if (have_p && best_p.feasible) {
-        embed_and_refit(best_p, best_keep, k, StartKind::pruned, solves, iterations);
+      // Grow: while infeasible, add the row outside `keep` with the largest gradient of the
+      // loss (ℓ2 over neurons) at the embedded fit — a true row the cut missed — and refit.
+      for (std::size_t g = 0; g < options.pruned_grow && !best_m.feasible && keep.n_elem < p; ++g) {
+        arma::mat W(p, r, arma::fill::zeros);
+        W.rows(keep) = best_m.fit.net.W;
+        arma::mat gW;
+        arma::vec gb;
+        LeastSquaresLoss{X, y, best_m.fit.net.a}.gradient(W, best_m.fit.net.b, gW, gb);
+        arma::vec score = arma::sum(arma::square(gW), 1);
+        score.elem(keep).fill(-1.0);
+        const arma::uword add = score.index_max();
+        const arma::uvec grown = arma::join_cols(keep, arma::uvec{add});
+        theory::Network start = best_m.fit.net;
+        start.W = W.rows(grown);
+        if (run_m(X.cols(grown), start, continuing(best_m.fit.lambda)))
+          keep = grown;
+        else
+          break;
       }
+      if (!have_p || better(best_m, best_p)) {  // best_m is set: the cut fit always runs
+        best_p = std::move(best_m);
+        best_keep = keep;
+        have_p = true;
+      }
+      if (m == 2) break;
+    }
+    if (have_p && best_p.feasible) {
+      embed_and_refit(best_p, best_keep, k, StartKind::pruned, solves, iterations);
     }
   };
   for (arma::uword k = 0; k <= r && options.pruned_starts; ++k) {
@@ -533,10 +530,8 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     // a sparse fit at large p is then small.
     const arma::uvec keep = arma::find(arma::any(parent.fit.net.W != 0.0, 1));
     if (keep.n_elem == 0) continue;
-    const arma::mat Xs = X.cols(keep);
-    theory::Network sub = parent.fit.net;
-    sub.W = parent.fit.net.W.rows(keep);
-    lp_start(parent, keep, residual_bounds(Xs, y, sub, parent.target, options.lp_fill),
+    // The zero rows add nothing to the residuals, so the bounds come from the whole network.
+    lp_start(parent, keep, residual_bounds(X, y, parent.fit.net, parent.target, options.lp_fill),
              {.max_rounds = options.lp_rounds}, 0.1 * parent.target, k, StartKind::polished);
   }
   return result;

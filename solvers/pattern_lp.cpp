@@ -135,6 +135,7 @@ PatternLpResult polish_pattern_lp(const arma::mat& X, const arma::vec& y,
     glp_set_col_bnds(lp, col_b(j), GLP_FR, 0.0, 0.0);
   }
   const double y_scale = y.n_elem ? arma::abs(y).max() : 0.0;
+  const double violation_tol = kViolationTol * (1.0 + y_scale);  // a violation counts above it
   if (elastic) {
     const double cost = options.elastic * (1.0 + theory::l1_norm(start.W)) / (y_scale + 1e-300);
     glp_add_cols(lp, static_cast<int>(2 * n));
@@ -248,11 +249,11 @@ PatternLpResult polish_pattern_lp(const arma::mat& X, const arma::vec& y,
     have = true;
     last_objective = objective;
     if (elastic && options.patience > 0 && out.rounds >= options.patience &&
-        out.violation > kViolationTol * (1.0 + y_scale)) {
+        out.violation > violation_tol) {
       out.stop = PatternLpStop::violated;
       break;
     }
-    if (elastic && options.stop_when_met && out.violation <= kViolationTol * (1.0 + y_scale)) {
+    if (elastic && options.stop_when_met && out.violation <= violation_tol) {
       out.stop = PatternLpStop::box_met;
       break;
     }
@@ -284,7 +285,7 @@ PatternLpResult polish_pattern_lp(const arma::mat& X, const arma::vec& y,
       // (entries not flipped above; the state after those flips counts).
       const double over = elastic ? glp_get_col_prim(lp, col_over(i)) : 0.0;
       const double under = elastic ? glp_get_col_prim(lp, col_under(i)) : 0.0;
-      if (over + under > kViolationTol * (1.0 + y_scale)) {
+      if (over + under > violation_tol) {
         const double need = under > over ? 1.0 : -1.0;  // the sign of the missing output
         arma::uword on = r, off = r;
         for (arma::uword j = 0; j < r; ++j) {
