@@ -16,6 +16,7 @@
 #include "sim/seed.hpp"
 #include "solvers/gmm_split.hpp"
 #include "solvers/lasso.hpp"
+#include "solvers/nn.hpp"
 #include "solvers/registry.hpp"
 #include "theory/check.hpp"
 #include "theory/io.hpp"
@@ -23,6 +24,57 @@
 namespace reluid::sim {
 
 namespace {
+
+nlohmann::json candidate_json(const solvers::NnCandidate& c) {
+  nlohmann::json j = {{"lambda", c.lambda},
+                      {"width", c.width},
+                      {"validation_mse", c.validation_mse},
+                      {"validation_std_err", c.validation_std_err},
+                      {"support", c.support},
+                      {"selected", c.selected}};
+  // NnCandidate::epochs is Adam's checkpoint, or the prox solver's iterations (learning rate 0).
+  if (c.learning_rate > 0.0) {
+    j["learning_rate"] = c.learning_rate;
+    j["epochs"] = c.epochs;
+  } else {
+    j["iterations"] = c.epochs;
+  }
+  if (!std::isnan(c.relaxed_mse)) {
+    j["relaxed_mse"] = c.relaxed_mse;
+    j["relaxed_std_err"] = c.relaxed_std_err;
+  }
+  return j;
+}
+
+/// How the nn methods chose their hyper-parameters: every grid point's held-out MSE (on the
+/// standardised response), the index of the chosen one, and the relaxed refit's λ; with the
+/// adaptive stage its λ₂ path too. Null for the other methods.
+nlohmann::json tuning_json(const solvers::Fitted& fit) {
+  const auto* nn = dynamic_cast<const solvers::NnFit*>(&fit);
+  if (nn == nullptr) return nullptr;
+  nlohmann::json path = nlohmann::json::array();
+  std::size_t chosen = 0;
+  for (std::size_t i = 0; i < nn->candidates().size(); ++i) {
+    path.push_back(candidate_json(nn->candidates()[i]));
+    if (&nn->candidates()[i] == &nn->chosen()) chosen = i;
+  }
+  nlohmann::json out = {{"candidates", path},
+                        {"chosen", chosen},
+                        {"lambda", nn->chosen().lambda},
+                        {"relaxed_lambda", nn->relaxed_lambda()}};
+  if (!nn->adaptive_candidates().empty()) {
+    nlohmann::json second = nlohmann::json::array();
+    std::size_t chosen2 = 0;
+    for (std::size_t i = 0; i < nn->adaptive_candidates().size(); ++i) {
+      second.push_back(candidate_json(nn->adaptive_candidates()[i]));
+      if (&nn->adaptive_candidates()[i] == &nn->adaptive_chosen()) chosen2 = i;
+    }
+    out["adaptive"] = {{"candidates", second},
+                       {"chosen", chosen2},
+                       {"lambda", nn->adaptive_chosen().lambda}};
+  }
+  return out;
+}
 
 struct SelectArgs {
   std::string data;
@@ -102,6 +154,7 @@ void run_select(const SelectArgs& args) {
                           {"variables", vars},
                           {"selected", sel}};
     if (args.k) out["k"] = *args.k;
+    if (nlohmann::json tuning = tuning_json(*fit); !tuning.is_null()) out["tuning"] = tuning;
     std::cout << out.dump() << "\n";
     return;
   }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/seed.hpp"
+#include "solvers/nn.hpp"
 #include "support.hpp"
 #include "theory/random.hpp"
 
@@ -94,6 +95,30 @@ TEST_CASE("select: importances sorted, top k and GMM selection", "[select]") {
       REQUIRE(vars[k].at("importance").get<double>() <= vars[k - 1].at("importance").get<double>());
     REQUIRE(vars[0].at("name") == "a");
     REQUIRE(vars[0].at("selected") == true);
+    if (method == "nn") {
+      // The validation path, and the chosen point obeys the documented rule on the printed
+      // numbers: the largest λ whose held-out MSE is within se_factor (0.5) standard errors of
+      // the smallest.
+      const auto& tuning = j.at("tuning");
+      const auto& path = tuning.at("candidates");
+      REQUIRE(path.size() == solvers::NnOptions{}.lambdas.size());
+      std::size_t best = 0;
+      for (std::size_t k = 0; k < path.size(); ++k) {
+        REQUIRE(path[k].at("lambda").get<double>() == solvers::NnOptions{}.lambdas[k]);
+        if (path[k].at("validation_mse").get<double>() <
+            path[best].at("validation_mse").get<double>())
+          best = k;
+      }
+      const double bound = path[best].at("validation_mse").get<double>() +
+                           0.5 * path[best].at("validation_std_err").get<double>();
+      std::size_t expect = 0;
+      while (path[expect].at("validation_mse").get<double>() > bound) ++expect;
+      REQUIRE(tuning.at("chosen") == expect);
+      REQUIRE(tuning.at("lambda") == path[expect].at("lambda"));
+      REQUIRE(tuning.at("relaxed_lambda").get<double>() > 0.0);
+    } else {
+      REQUIRE_FALSE(j.contains("tuning"));
+    }
   }
   // Reproducible: the same seed gives the same output byte for byte.
   const test::Run r1 = select(csv + " --response resp --method " + method + " --seed 7");
