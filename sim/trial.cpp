@@ -72,10 +72,16 @@ L1TrialOptions l1_trial_options(const nlohmann::json& options) {
       o.pruned_starts = count_option(v, key, 1) == 1;
     } else if (key == "pruned_grow") {
       o.pruned_grow = count_option(v, key, 1000);
+    } else if (key == "pruned_parents") {
+      o.pruned_parents = count_option(v, key, 1000);
+      theory::require(o.pruned_parents >= 1, "options.pruned_parents", "must be >= 1",
+                      o.pruned_parents);
     } else if (key == "pruned_restarts") {
       o.pruned_restarts = count_option(v, key, 1000);
     } else if (key == "lp_rounds") {
       o.lp_rounds = count_option(v, key, 100000);
+    } else if (key == "lp_all_rows") {
+      o.lp_all_rows = count_option(v, key, 1) == 1;
     } else if (key == "restore_rounds") {
       o.restore_rounds = count_option(v, key, 100000);
     } else if (key == "restore_any_n") {
@@ -144,7 +150,9 @@ TrialOutcome run_l1_trial(const Cell& cell, const L1TrialOptions& options,
                                     .pruned_starts = options.pruned_starts,
                                     .pruned_restarts = options.pruned_restarts,
                                     .pruned_grow = options.pruned_grow,
+                                    .pruned_parents = options.pruned_parents,
                                     .lp_rounds = options.lp_rounds,
+                                    .lp_all_rows = options.lp_all_rows,
                                     .split_starts = options.split_starts,
                                     .restore_rounds = options.restore_rounds,
                                     .restore_any_n = options.restore_any_n,

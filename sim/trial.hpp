@@ -28,8 +28,12 @@ struct L1TrialOptions {
   std::size_t pruned_restarts = solvers::L1FitOptions{}.pruned_restarts;
   /// Rows a pruned start's restricted problem may grow by (solvers::L1FitOptions).
   std::size_t pruned_grow = solvers::L1FitOptions{}.pruned_grow;
+  /// Fits per sign count a pruned start is run from (solvers::L1FitOptions::pruned_parents).
+  std::size_t pruned_parents = solvers::L1FitOptions{}.pruned_parents;
   /// LP budget of the polished starts at σ = 0 (solvers::L1FitOptions::lp_rounds); 0 = off.
   std::size_t lp_rounds = solvers::L1FitOptions{}.lp_rounds;
+  /// Polished starts over all p rows (solvers::L1FitOptions::lp_all_rows).
+  bool lp_all_rows = solvers::L1FitOptions{}.lp_all_rows;
   /// Split starts (solvers::L1FitOptions::split_starts); off by default.
   bool split_starts = solvers::L1FitOptions{}.split_starts;
   /// LPs a restored start may take (solvers::L1FitOptions::restore_rounds); 0 = off.

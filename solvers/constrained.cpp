@@ -231,6 +231,8 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
   theory::require(options.r >= 1, where, "r must be >= 1", options.r);
   theory::require(options.lp_fill > 0.0 && options.lp_fill <= 1.0, where,
                   "lp_fill must be in (0, 1]", options.lp_fill);
+  theory::require(options.pruned_parents >= 1, where, "pruned_parents must be >= 1",
+                  options.pruned_parents);
   theory::require(options.spectral_starts <= 1, where, "spectral_starts must be 0 or 1",
                   options.spectral_starts);
   theory::require(options.spectral_starts + options.random_starts + options.screened_starts >= 1,
@@ -262,6 +264,10 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
   bool have = false;
   std::vector<ConstrainedResult> best_k(r + 1);  // the best fit of each sign count so far
   std::vector<char> have_k(r + 1, 0);
+  // Feasible fits of each sign count recorded before the pruned starts (pruned_parents > 1 only):
+  // the parents of the extra pruned starts.
+  std::vector<std::vector<ConstrainedResult>> feasible_k(r + 1);
+  bool keep_feasible = options.pruned_parents > 1;
   auto record = [&](ConstrainedResult c, arma::uword k, StartKind kind, std::size_t index,
                     std::size_t extra_solves, std::size_t extra_iterations) {
     StartRecord rec{.k = k,
@@ -278,6 +284,7 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
                     .solves = c.solves + extra_solves,
                     .iterations = c.total_iterations + extra_iterations};
     result.starts.push_back(rec);
+    if (keep_feasible && c.feasible) feasible_k[k].push_back(c);
     if (!have_k[k] || better(c, best_k[k])) {
       best_k[k] = c;
       have_k[k] = 1;
@@ -320,6 +327,14 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
   };
 
   if (options.screened_starts > 0) {
+    // The screened starts draw from a stream of their own and leave rng's state as it was, so
+    // the starts after them (pruned, split, restored) draw what they would without them: adding
+    // screened starts changes those only through a better fit to start from.
+    const theory::Engine resume = rng;
+    {
+      theory::Engine split = rng;
+      rng.seed(split() ^ 0x5c4ee7ed5ca77e55ULL);
+    }
     const arma::uword m = std::min(
         p, options.screen_size > 0 ? options.screen_size : default_screen_size(X.n_rows, p, r));
     const arma::uvec keep = largest(screen_scores(X, y), m);
@@ -353,13 +368,13 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
       }
       embed_and_refit(best_s, keep, k, StartKind::screened, solves, iterations);
     }
+    rng = resume;
   }
 
   // Prunes sign count k's best fit so far to its largest rows: halves the number of non-zero
   // rows m = ⌈nnz/2⌉, ⌈nnz/4⌉, … down to 2, refits each restricted problem from the pruned fit
   // (continuation from its λ), and refits the best restricted fit on all p inputs.
-  const auto pruned_start = [&](arma::uword k) {
-    const ConstrainedResult parent = best_k[k];
+  const auto pruned_start = [&](arma::uword k, const ConstrainedResult parent) {
     const arma::vec norms = arma::sqrt(arma::sum(arma::square(parent.fit.net.W), 1));
     const auto nnz = static_cast<arma::uword>(arma::accu(norms > 0.0));
     ConstrainedResult best_p;
@@ -430,7 +445,28 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     }
   };
   for (arma::uword k = 0; k <= r && options.pruned_starts; ++k) {
-    if (have_k[k]) pruned_start(k);
+    if (have_k[k]) pruned_start(k, best_k[k]);
+  }
+  // Extra parents: the next-best feasible fits of each sign count (distinct ‖W‖₁), after every
+  // first-parent pruned start, so those are as without them. Pruning only the best fit is
+  // greedy: a lighter fit can sit in a basin whose largest rows miss a true row that a heavier
+  // fit ranks high.
+  keep_feasible = false;
+  for (arma::uword k = 0; k <= r && options.pruned_starts && options.pruned_parents > 1; ++k) {
+    std::vector<ConstrainedResult>& fits = feasible_k[k];
+    std::stable_sort(fits.begin(), fits.end(),
+                     [&](const ConstrainedResult& u, const ConstrainedResult& v) {
+                       return better(u, v);
+                     });
+    std::size_t used = 1;  // the best fit was pruned above
+    double last_l1 = fits.empty() ? 0.0 : fits.front().fit.l1;
+    for (std::size_t i = 1; i < fits.size() && used < options.pruned_parents; ++i) {
+      if (fits[i].fit.l1 == last_l1) continue;
+      last_l1 = fits[i].fit.l1;
+      pruned_start(k, fits[i]);
+      ++used;
+    }
+    fits.clear();
   }
   if (options.split_starts) {
     const arma::mat A = arma::join_rows(X, arma::ones(X.n_rows));
@@ -520,7 +556,7 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
                               lower, k, StartKind::restored);
     // The restored fit is typically dense like the fits it came from; a pruned start now has a
     // feasible parent to prune (it ran before on the infeasible one).
-    if (ran && best_k[k].feasible && options.pruned_starts) pruned_start(k);
+    if (ran && best_k[k].feasible && options.pruned_starts) pruned_start(k, best_k[k]);
   }
   // Polished starts (σ = 0): the LP descent from each sign count's best feasible fit.
   for (arma::uword k = 0; k <= r && options.lp_rounds > 0 && sigma == 0.0; ++k) {
@@ -528,7 +564,9 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     const ConstrainedResult parent = best_k[k];
     // Over the parent's non-zero rows only (the LP can empty rows, not fill new ones): the LP of
     // a sparse fit at large p is then small.
-    const arma::uvec keep = arma::find(arma::any(parent.fit.net.W != 0.0, 1));
+    const arma::uvec keep = options.lp_all_rows
+                                ? arma::regspace<arma::uvec>(0, p - 1)
+                                : arma::uvec(arma::find(arma::any(parent.fit.net.W != 0.0, 1)));
     if (keep.n_elem == 0) continue;
     // The zero rows add nothing to the residuals, so the bounds come from the whole network.
     lp_start(parent, keep, residual_bounds(X, y, parent.fit.net, parent.target, options.lp_fill),

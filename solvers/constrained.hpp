@@ -136,12 +136,21 @@ struct L1FitOptions {
   /// each time the row with the largest loss gradient at the embedded fit is added and the
   /// problem refitted (stops early when that does not improve the fit); 0 = no growth.
   std::size_t pruned_grow = 2;
+  /// Fits of each sign count a pruned start is run from: the best (1, the default) and then the
+  /// next-best feasible fits with distinct ‖W‖₁ recorded before the pruned starts, up to this
+  /// many in all; ≥ 1. The extra ones run after every first pruned start.
+  std::size_t pruned_parents = 1;
   /// σ = 0 only: LP budget (PatternLpOptions::max_rounds) of the polished starts; 0 (the
   /// default) turns them off. See fit_l1_constrained. Measured on the noiseless sweep n ∈ {50,
   /// 100, 200, 400}, p = 100, r = 3, s = 6, 20 trials per n, seeds 7 and 11 (README,
   /// "Measured"): with 40 they lower ‖Ŵ‖₁ a little in most trials but change no certificate
   /// class, at 1.5–2.5× the time per fit.
   std::size_t lp_rounds = 0;
+  /// Polished starts over all p rows (the LP can then fill zero rows too), not only the parent's
+  /// non-zero rows; the LP has 2pr + r columns, so meant for p up to a few hundred. Measured
+  /// (README, "Measured"): on the 8 optimizer failures at n = 100 of the noiseless sweep (p = 100,
+  /// r = 3, s = 6, seeds 7, 11, 13, 17) it removes 1; the descent is local.
+  bool lp_all_rows = false;
   /// Split starts (off by default; see fit_l1_constrained): for each sign count's best fit so
   /// far and each pair of neurons j (a_j = +1), k (a_k = −1), the pair's output is replaced by its
   /// least-squares linear part L(x) = vᵀx + β on the data, written as relu(L) − relu(−L) (neuron
@@ -184,7 +193,9 @@ struct L1FitResult {
 /// refitted by fit_constrained on all p inputs with the continuation starting at the restricted
 /// fit's λ (if m = p the restricted fit is itself the answer of the start). The screened starts
 /// run after the spectral and random ones, so those draw exactly what they would without them:
-/// adding them can only lower the ‖W‖₁ of the answer. Last, if pruned_starts, one pruned start
+/// adding them can only lower the ‖W‖₁ of the answer; they draw from a stream split off rng and
+/// restore rng's state afterwards, so the starts after them draw the same numbers as without
+/// them (and differ only where they start from a better fit). Last, if pruned_starts, one pruned start
 /// per k whose best fit so far (over all its starts) has nnz non-zero rows: for m = ⌈nnz/2⌉,
 /// ⌈m/2⌉, … down to 2 the problem restricted to the m largest rows (ℓ2 row norm) is solved from
 /// the fit cut to those rows, with the continuation starting at the fit's λ, and from
@@ -213,7 +224,8 @@ struct L1FitResult {
 /// the box exactly (at n > p + 1 it may not: the start then ends infeasible). A feasible restored
 /// fit is then pruned like the others (a pruned start with it as parent). Last, at σ = 0 and if
 /// lp_rounds > 0 (off by default), each sign count's best feasible fit is
-/// polished by polish_pattern_lp over its non-zero rows (the others stay 0; residual bounds
+/// polished by polish_pattern_lp over its non-zero rows (over all p rows with lp_all_rows;
+/// otherwise the others stay 0; residual bounds
 /// of residual_bounds with lp_fill) and recorded as a `polished` start (feasible if the network,
 /// evaluated through the ReLU, meets the target). Being last and drawing nothing from rng, the
 /// polished starts leave every other start as it would be without them: they can only lower the

@@ -152,6 +152,13 @@ TEST_CASE("l1 trial options: unknown keys and bad values are rejected", "[certif
   REQUIRE(sim::l1_trial_options(json::parse(R"({"restore_rounds":0})")).restore_rounds == 0);
   REQUIRE_FALSE(sim::l1_trial_options(json::parse("{}")).restore_any_n);
   REQUIRE(sim::l1_trial_options(json::parse(R"({"restore_any_n":1})")).restore_any_n);
+  REQUIRE(sim::l1_trial_options(json::parse(R"({"pruned_parents":2})")).pruned_parents == 2);
+  REQUIRE_THROWS_WITH(sim::l1_trial_options(json::parse(R"({"pruned_parents":0})")),
+                      Catch::Contains("options.pruned_parents: must be >= 1"));
+  REQUIRE_FALSE(sim::l1_trial_options(json::parse("{}")).lp_all_rows);
+  REQUIRE(sim::l1_trial_options(json::parse(R"({"lp_all_rows":1})")).lp_all_rows);
+  REQUIRE_THROWS_WITH(sim::l1_trial_options(json::parse(R"({"lp_all_rows":2})")),
+                      Catch::Contains("options.lp_all_rows"));
   REQUIRE_THROWS_WITH(sim::l1_trial_options(json::parse(R"({"restore_rounds":-2})")),
                       Catch::Contains("options.restore_rounds"));
   REQUIRE_THROWS_WITH(sim::l1_trial_options(json::parse(R"({"starts":4})")),

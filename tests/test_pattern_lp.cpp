@@ -233,12 +233,15 @@ TEST_CASE("fit_l1_constrained: polished starts never raise the chosen ‖W‖₁
   // other start is bit-identical with lp_rounds = 0, and the answer is the best over a superset;
   // the chosen fit is feasible with its ‖W‖₁ and loss recomputed from the network; σ > 0 runs
   // no polish at all.
+  // Over the parent's non-zero rows or over all p rows (lp_all_rows) alike.
   const std::uint64_t trial = GENERATE(0, 1);
-  CAPTURE(trial);
+  const bool all_rows = GENERATE(false, true);
+  CAPTURE(trial, all_rows);
   const auto [truth, data] = seeded(34, trial, 30, 3, 80);
   auto rng1 = sim::make_engine(34, 0, trial, sim::Stream::solver), rng2 = rng1;
   const auto off = solvers::fit_l1_constrained(data.X, data.y, {.r = 3, .lp_rounds = 0}, rng1);
-  const auto on = solvers::fit_l1_constrained(data.X, data.y, {.r = 3, .lp_rounds = 40}, rng2);
+  const auto on = solvers::fit_l1_constrained(
+      data.X, data.y, {.r = 3, .lp_rounds = 40, .lp_all_rows = all_rows}, rng2);
   REQUIRE(on.starts.size() > off.starts.size());
   REQUIRE(on.starts.size() <= off.starts.size() + 4);  // one per sign count at most
   for (std::size_t i = 0; i < off.starts.size(); ++i) {
