@@ -80,6 +80,8 @@ L1TrialOptions l1_trial_options(const nlohmann::json& options) {
       o.pruned_restarts = count_option(v, key, 1000);
     } else if (key == "lp_rounds") {
       o.lp_rounds = count_option(v, key, 100000);
+    } else if (key == "small_n_boost") {
+      o.small_n_boost = count_option(v, key, 1) == 1;
     } else if (key == "lp_all_rows") {
       o.lp_all_rows = count_option(v, key, 1) == 1;
     } else if (key == "restore_rounds") {
@@ -153,6 +155,7 @@ TrialOutcome run_l1_trial(const Cell& cell, const L1TrialOptions& options,
                                     .pruned_parents = options.pruned_parents,
                                     .lp_rounds = options.lp_rounds,
                                     .lp_all_rows = options.lp_all_rows,
+                                    .small_n_boost = options.small_n_boost,
                                     .split_starts = options.split_starts,
                                     .restore_rounds = options.restore_rounds,
                                     .restore_any_n = options.restore_any_n,

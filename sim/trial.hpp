@@ -34,6 +34,8 @@ struct L1TrialOptions {
   std::size_t lp_rounds = solvers::L1FitOptions{}.lp_rounds;
   /// Polished starts over all p rows (solvers::L1FitOptions::lp_all_rows).
   bool lp_all_rows = solvers::L1FitOptions{}.lp_all_rows;
+  /// Screened and all-row polished starts at n ≤ p + 1 (solvers::L1FitOptions::small_n_boost).
+  bool small_n_boost = solvers::L1FitOptions{}.small_n_boost;
   /// Split starts (solvers::L1FitOptions::split_starts); off by default.
   bool split_starts = solvers::L1FitOptions{}.split_starts;
   /// LPs a restored start may take (solvers::L1FitOptions::restore_rounds); 0 = off.

@@ -74,6 +74,10 @@ constexpr double kRestoreElastic = 1e4;
 /// round) would need more rounds than the budget, and k = 0 or r on a mixed-sign truth (loss
 /// ~ Var(y)) would pay an LP on nearly every trial for nothing.
 constexpr double kRestoreLoss = 0.01;
+/// small_n_boost: screened starts per sign count and the polished starts' LP budget at n ≤ p + 1
+/// when the options leave them at 0 (the values of the measured sweeps, README "Measured").
+constexpr std::size_t kSmallNScreened = 3;
+constexpr std::size_t kSmallNLpRounds = 40;
 
 /// Sets slack, feasible and stop of c from c.fit.loss and c.target; `lower` is the bottom of the
 /// accepted band.
@@ -242,6 +246,15 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
                   options.spectral_starts + options.random_starts + options.screened_starts);
   const arma::uword p = X.n_cols, r = options.r;
   const bool spectral = options.spectral_starts == 1 && r <= p;
+  // At n ≤ p + 1 (small_n_boost): screened starts and polished starts over all p rows even when
+  // the options leave them off — there the fits are cheap, the LPs small, and the optimizer
+  // misses the most (README, "Measured").
+  const bool small_n = options.small_n_boost && X.n_rows <= p + 1;
+  const std::size_t screened_starts =
+      options.screened_starts > 0 ? options.screened_starts : (small_n ? kSmallNScreened : 0);
+  const std::size_t lp_rounds =
+      options.lp_rounds > 0 ? options.lp_rounds : (small_n ? kSmallNLpRounds : 0);
+  const bool lp_all_rows = options.lp_all_rows || small_n;
   SteinSpectrum spectrum;
   if (spectral) spectrum = stein_spectrum(X, y);
 
@@ -326,7 +339,7 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
            iterations);
   };
 
-  if (options.screened_starts > 0) {
+  if (screened_starts > 0) {
     // The screened starts draw from a stream of their own and leave rng's state as it was, so
     // the starts after them (pruned, split, restored) draw what they would without them: adding
     // screened starts changes those only through a better fit to start from.
@@ -357,7 +370,7 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
         }
       };
       if (spectral_s) run_s(spectral_start(spectrum_s, r, k));
-      for (std::size_t i = 0; i < options.screened_starts; ++i) run_s(random_start(m, a));
+      for (std::size_t i = 0; i < screened_starts; ++i) run_s(random_start(m, a));
       if (m == p) {
         // Screening kept every input: keep[i] permutes the rows.
         const std::size_t own_solves = best_s.solves, own_iterations = best_s.total_iterations;
@@ -559,18 +572,18 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     if (ran && best_k[k].feasible && options.pruned_starts) pruned_start(k, best_k[k]);
   }
   // Polished starts (σ = 0): the LP descent from each sign count's best feasible fit.
-  for (arma::uword k = 0; k <= r && options.lp_rounds > 0 && sigma == 0.0; ++k) {
+  for (arma::uword k = 0; k <= r && lp_rounds > 0 && sigma == 0.0; ++k) {
     if (!have_k[k] || !best_k[k].feasible) continue;
     const ConstrainedResult parent = best_k[k];
     // Over the parent's non-zero rows only (the LP can empty rows, not fill new ones): the LP of
     // a sparse fit at large p is then small.
-    const arma::uvec keep = options.lp_all_rows
+    const arma::uvec keep = lp_all_rows
                                 ? arma::regspace<arma::uvec>(0, p - 1)
                                 : arma::uvec(arma::find(arma::any(parent.fit.net.W != 0.0, 1)));
     if (keep.n_elem == 0) continue;
     // The zero rows add nothing to the residuals, so the bounds come from the whole network.
     lp_start(parent, keep, residual_bounds(X, y, parent.fit.net, parent.target, options.lp_fill),
-             {.max_rounds = options.lp_rounds}, 0.1 * parent.target, k, StartKind::polished);
+             {.max_rounds = lp_rounds}, 0.1 * parent.target, k, StartKind::polished);
   }
   return result;
 }

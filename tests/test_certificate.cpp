@@ -155,6 +155,8 @@ TEST_CASE("l1 trial options: unknown keys and bad values are rejected", "[certif
   REQUIRE(sim::l1_trial_options(json::parse(R"({"pruned_parents":2})")).pruned_parents == 2);
   REQUIRE_THROWS_WITH(sim::l1_trial_options(json::parse(R"({"pruned_parents":0})")),
                       Catch::Contains("options.pruned_parents: must be >= 1"));
+  REQUIRE(sim::l1_trial_options(json::parse("{}")).small_n_boost);
+  REQUIRE_FALSE(sim::l1_trial_options(json::parse(R"({"small_n_boost":0})")).small_n_boost);
   REQUIRE_FALSE(sim::l1_trial_options(json::parse("{}")).lp_all_rows);
   REQUIRE(sim::l1_trial_options(json::parse(R"({"lp_all_rows":1})")).lp_all_rows);
   REQUIRE_THROWS_WITH(sim::l1_trial_options(json::parse(R"({"lp_all_rows":2})")),

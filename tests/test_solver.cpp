@@ -655,6 +655,53 @@ TEST_CASE("fit_l1_constrained: extra pruned parents come after the first pruned 
       Catch::Contains("pruned_parents must be >= 1"));
 }
 
+TEST_CASE("fit_l1_constrained: the small-n boost runs at n <= p + 1 only", "[solver][screen]") {
+  // At n ≤ p + 1 it adds screened starts (3 per sign count, in one start record each) and
+  // polished starts over all rows; the spectral and random starts before them are bit-identical
+  // without it, and so is the whole fit at n > p + 1.
+  {
+    const Instance inst = make_instance(40, 3, 6, 36, 0.0, 1);
+    auto rng1 = sim::make_engine(5, 16, 0, sim::Stream::solver), rng2 = rng1;
+    const auto off = solvers::fit_l1_constrained(inst.X, inst.y, {.r = 3, .small_n_boost = false},
+                                                 rng1);
+    const auto on = solvers::fit_l1_constrained(inst.X, inst.y, {.r = 3}, rng2);
+    const std::size_t first = 4 * 3;  // k = 0..3 × (spectral + 2 random)
+    for (std::size_t i = 0; i < first; ++i) {
+      CAPTURE(i);
+      REQUIRE(on.starts[i].kind == off.starts[i].kind);
+      REQUIRE(on.starts[i].l1 == off.starts[i].l1);
+      REQUIRE(on.starts[i].loss == off.starts[i].loss);
+    }
+    std::map<solvers::StartKind, std::size_t> kinds_on, kinds_off;
+    for (const auto& st : on.starts) ++kinds_on[st.kind];
+    for (const auto& st : off.starts) ++kinds_off[st.kind];
+    REQUIRE(kinds_on[solvers::StartKind::screened] == 4);
+    REQUIRE(kinds_off[solvers::StartKind::screened] == 0);
+    REQUIRE(kinds_on[solvers::StartKind::polished] >= 1);
+    REQUIRE(kinds_off[solvers::StartKind::polished] == 0);
+    for (std::size_t i = first; i < first + 4; ++i)
+      REQUIRE(on.starts[i].kind == solvers::StartKind::screened);
+    REQUIRE(on.best.feasible);
+    REQUIRE(on.best.fit.l1 == Approx(theory::l1_norm(on.best.fit.net.W)).epsilon(1e-12));
+    const arma::vec f = theory::predict(on.best.fit.net, inst.X);
+    REQUIRE(on.best.fit.loss == Approx(arma::mean(arma::square(inst.y - f))).epsilon(1e-9));
+    REQUIRE(on.best.fit.loss <= on.best.target);
+  }
+  {
+    const Instance inst = make_instance(40, 3, 6, 150, 0.0, 0);
+    auto rng1 = sim::make_engine(5, 17, 0, sim::Stream::solver), rng2 = rng1;
+    const auto off = solvers::fit_l1_constrained(inst.X, inst.y, {.r = 3, .small_n_boost = false},
+                                                 rng1);
+    const auto on = solvers::fit_l1_constrained(inst.X, inst.y, {.r = 3}, rng2);
+    REQUIRE(on.starts.size() == off.starts.size());
+    for (std::size_t i = 0; i < off.starts.size(); ++i) {
+      REQUIRE(on.starts[i].kind == off.starts[i].kind);
+      REQUIRE(on.starts[i].l1 == off.starts[i].l1);
+    }
+    REQUIRE(rng1 == rng2);
+  }
+}
+
 TEST_CASE("fit_constrained: lambda_first is the first λ of the path", "[solver]") {
   // From the same start, lambda_first = lambda_start · λ_lin gives the very same path as
   // lambda_start (λ_lin = ‖(2/n)Xᵀ(y − ȳ)‖_∞ computed here independently).
@@ -767,8 +814,11 @@ RestorePair restore_pair(std::uint64_t seed, std::uint64_t cell, std::uint64_t t
   RestorePair out{sweep_trial(seed, cell, trial, n, 6, 0.5), {}, {}};
   const auto& data = out.trial.data;
   auto rng1 = sim::make_engine(seed, cell, trial, sim::Stream::solver), rng2 = rng1;
-  out.off = solvers::fit_l1_constrained(data.X, data.y, {.r = 3, .restore_rounds = 0}, rng1);
-  out.on = solvers::fit_l1_constrained(data.X, data.y, {.r = 3, .restore_any_n = any_n}, rng2);
+  // Without the small-n boost, whose polished starts would come after the restored ones.
+  out.off = solvers::fit_l1_constrained(
+      data.X, data.y, {.r = 3, .small_n_boost = false, .restore_rounds = 0}, rng1);
+  out.on = solvers::fit_l1_constrained(
+      data.X, data.y, {.r = 3, .small_n_boost = false, .restore_any_n = any_n}, rng2);
   CAPTURE(out.off.best.fit.loss, out.off.best.target, out.on.best.fit.loss, out.on.best.fit.l1,
           out.trial.l1_truth);
   REQUIRE_FALSE(out.off.best.feasible);
