@@ -155,8 +155,8 @@ struct L1FitOptions {
   /// p rows (40 LPs when lp_rounds = 0). There a fit costs about a second at p = 100, the LPs
   /// are small, and most optimizer failures happen. Measured on the noiseless sweep n ∈ {50,
   /// 100, 200, 400}, p = 100, r = 3, s = 6, 20 trials per n, seeds 7, 11, 13, 17, 19, 23 (README,
-  /// "Measured"): optimizer failures at n = 100 6 of 120 against 10 without it, at about 1.5×
-  /// the time per fit there; n > p + 1 is untouched.
+  /// "Measured"): optimizer failures at n = 100 6 of 120 against 10 without it, at 1.5× (n = 50)
+  /// and 1.8× (n = 100) the time per fit; n > p + 1 is untouched.
   bool small_n_boost = true;
   /// Split starts (off by default; see fit_l1_constrained): for each sign count's best fit so
   /// far and each pair of neurons j (a_j = +1), k (a_k = −1), the pair's output is replaced by its
