@@ -69,9 +69,8 @@ nlohmann::json tuning_json(const solvers::Fitted& fit) {
       second.push_back(candidate_json(nn->adaptive_candidates()[i]));
       if (&nn->adaptive_candidates()[i] == &nn->adaptive_chosen()) chosen2 = i;
     }
-    out["adaptive"] = {{"candidates", second},
-                       {"chosen", chosen2},
-                       {"lambda", nn->adaptive_chosen().lambda}};
+    out["adaptive"] = {
+        {"candidates", second}, {"chosen", chosen2}, {"lambda", nn->adaptive_chosen().lambda}};
   }
   return out;
 }

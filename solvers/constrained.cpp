@@ -467,10 +467,9 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
   keep_feasible = false;
   for (arma::uword k = 0; k <= r && options.pruned_starts && options.pruned_parents > 1; ++k) {
     std::vector<ConstrainedResult>& fits = feasible_k[k];
-    std::stable_sort(fits.begin(), fits.end(),
-                     [&](const ConstrainedResult& u, const ConstrainedResult& v) {
-                       return better(u, v);
-                     });
+    std::stable_sort(
+        fits.begin(), fits.end(),
+        [&](const ConstrainedResult& u, const ConstrainedResult& v) { return better(u, v); });
     std::size_t used = 1;  // the best fit was pruned above
     double last_l1 = fits.empty() ? 0.0 : fits.front().fit.l1;
     for (std::size_t i = 1; i < fits.size() && used < options.pruned_parents; ++i) {

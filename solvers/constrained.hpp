@@ -202,8 +202,8 @@ struct L1FitResult {
 /// run after the spectral and random ones, so those draw exactly what they would without them:
 /// adding them can only lower the ‖W‖₁ of the answer; they draw from a stream split off rng and
 /// restore rng's state afterwards, so the starts after them draw the same numbers as without
-/// them (and differ only where they start from a better fit). Last, if pruned_starts, one pruned start
-/// per k whose best fit so far (over all its starts) has nnz non-zero rows: for m = ⌈nnz/2⌉,
+/// them (and differ only where they start from a better fit). Last, if pruned_starts, one pruned
+/// start per k whose best fit so far (over all its starts) has nnz non-zero rows: for m = ⌈nnz/2⌉,
 /// ⌈m/2⌉, … down to 2 the problem restricted to the m largest rows (ℓ2 row norm) is solved from
 /// the fit cut to those rows, with the continuation starting at the fit's λ, and from
 /// `pruned_restarts` fresh starts in R^m (the restricted spectral start and random starts); while

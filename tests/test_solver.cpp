@@ -662,8 +662,8 @@ TEST_CASE("fit_l1_constrained: the small-n boost runs at n <= p + 1 only", "[sol
   {
     const Instance inst = make_instance(40, 3, 6, 36, 0.0, 1);
     auto rng1 = sim::make_engine(5, 16, 0, sim::Stream::solver), rng2 = rng1;
-    const auto off = solvers::fit_l1_constrained(inst.X, inst.y, {.r = 3, .small_n_boost = false},
-                                                 rng1);
+    const auto off =
+        solvers::fit_l1_constrained(inst.X, inst.y, {.r = 3, .small_n_boost = false}, rng1);
     const auto on = solvers::fit_l1_constrained(inst.X, inst.y, {.r = 3}, rng2);
     const std::size_t first = 4 * 3;  // k = 0..3 × (spectral + 2 random)
     for (std::size_t i = 0; i < first; ++i) {
@@ -690,8 +690,8 @@ TEST_CASE("fit_l1_constrained: the small-n boost runs at n <= p + 1 only", "[sol
   {
     const Instance inst = make_instance(40, 3, 6, 150, 0.0, 0);
     auto rng1 = sim::make_engine(5, 17, 0, sim::Stream::solver), rng2 = rng1;
-    const auto off = solvers::fit_l1_constrained(inst.X, inst.y, {.r = 3, .small_n_boost = false},
-                                                 rng1);
+    const auto off =
+        solvers::fit_l1_constrained(inst.X, inst.y, {.r = 3, .small_n_boost = false}, rng1);
     const auto on = solvers::fit_l1_constrained(inst.X, inst.y, {.r = 3}, rng2);
     REQUIRE(on.starts.size() == off.starts.size());
     for (std::size_t i = 0; i < off.starts.size(); ++i) {
