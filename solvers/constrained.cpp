@@ -277,8 +277,8 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
   bool have = false;
   std::vector<ConstrainedResult> best_k(r + 1);  // the best fit of each sign count so far
   std::vector<char> have_k(r + 1, 0);
-  // Feasible fits of each sign count recorded before the pruned starts (pruned_parents > 1 only):
-  // the parents of the extra pruned starts.
+  // Feasible fits of each sign count recorded up to the end of the first pruned starts
+  // (pruned_parents > 1 only): the parents of the extra pruned starts.
   std::vector<std::vector<ConstrainedResult>> feasible_k(r + 1);
   bool keep_feasible = options.pruned_parents > 1;
   auto record = [&](ConstrainedResult c, arma::uword k, StartKind kind, std::size_t index,

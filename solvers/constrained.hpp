@@ -137,8 +137,9 @@ struct L1FitOptions {
   /// problem refitted (stops early when that does not improve the fit); 0 = no growth.
   std::size_t pruned_grow = 2;
   /// Fits of each sign count a pruned start is run from: the best (1, the default) and then the
-  /// next-best feasible fits with distinct ‖W‖₁ recorded before the pruned starts, up to this
-  /// many in all; ≥ 1. The extra ones run after every first pruned start.
+  /// next-best feasible fits with distinct ‖W‖₁ recorded up to the end of the first pruned
+  /// starts (theirs included), up to this many in all; ≥ 1. The extra ones run after every
+  /// first pruned start. Measured (README): no class changed on the six-seed certificate sweep.
   std::size_t pruned_parents = 1;
   /// σ = 0 only: LP budget (PatternLpOptions::max_rounds) of the polished starts; 0 (the
   /// default) turns them off. See fit_l1_constrained. Measured on the noiseless sweep n ∈ {50,
