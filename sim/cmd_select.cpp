@@ -46,32 +46,26 @@ nlohmann::json candidate_json(const solvers::NnCandidate& c) {
   return j;
 }
 
+/// A validation path: every candidate, and the index of the chosen one (a reference into it).
+nlohmann::json path_json(const std::vector<solvers::NnCandidate>& candidates,
+                         const solvers::NnCandidate& chosen) {
+  nlohmann::json path = nlohmann::json::array();
+  for (const auto& c : candidates) path.push_back(candidate_json(c));
+  return {{"candidates", path},
+          {"chosen", static_cast<std::size_t>(&chosen - candidates.data())},
+          {"lambda", chosen.lambda}};
+}
+
 /// How the nn methods chose their hyper-parameters: every grid point's held-out MSE (on the
 /// standardised response), the index of the chosen one, and the relaxed refit's λ; with the
 /// adaptive stage its λ₂ path too. Null for the other methods.
 nlohmann::json tuning_json(const solvers::Fitted& fit) {
   const auto* nn = dynamic_cast<const solvers::NnFit*>(&fit);
   if (nn == nullptr) return nullptr;
-  nlohmann::json path = nlohmann::json::array();
-  std::size_t chosen = 0;
-  for (std::size_t i = 0; i < nn->candidates().size(); ++i) {
-    path.push_back(candidate_json(nn->candidates()[i]));
-    if (&nn->candidates()[i] == &nn->chosen()) chosen = i;
-  }
-  nlohmann::json out = {{"candidates", path},
-                        {"chosen", chosen},
-                        {"lambda", nn->chosen().lambda},
-                        {"relaxed_lambda", nn->relaxed_lambda()}};
-  if (!nn->adaptive_candidates().empty()) {
-    nlohmann::json second = nlohmann::json::array();
-    std::size_t chosen2 = 0;
-    for (std::size_t i = 0; i < nn->adaptive_candidates().size(); ++i) {
-      second.push_back(candidate_json(nn->adaptive_candidates()[i]));
-      if (&nn->adaptive_candidates()[i] == &nn->adaptive_chosen()) chosen2 = i;
-    }
-    out["adaptive"] = {
-        {"candidates", second}, {"chosen", chosen2}, {"lambda", nn->adaptive_chosen().lambda}};
-  }
+  nlohmann::json out = path_json(nn->candidates(), nn->chosen());
+  out["relaxed_lambda"] = nn->relaxed_lambda();
+  if (!nn->adaptive_candidates().empty())
+    out["adaptive"] = path_json(nn->adaptive_candidates(), nn->adaptive_chosen());
   return out;
 }
 
