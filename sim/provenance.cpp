@@ -17,8 +17,31 @@ extern "C" char* openblas_get_config(void);
 
 namespace reluid::sim {
 
+namespace {
+
+/// The CPU's model name from /proc/cpuinfo ("unknown" if unreadable). OpenBLAS picks its kernels
+/// and blocking by CPU, so the last bits of products, and through them a nonconvex fit, can
+/// differ between machines (README, "Reproducibility").
+std::string cpu_model() {
+  try {
+    const std::string info = theory::read_text("/proc/cpuinfo");
+    const std::size_t key = info.find("model name");
+    if (key == std::string::npos) return "unknown";
+    const std::size_t colon = info.find(':', key), end = info.find('\n', key);
+    if (colon == std::string::npos || colon > end) return "unknown";
+    std::string name = info.substr(colon + 1, end == std::string::npos ? end : end - colon - 1);
+    name.erase(0, name.find_first_not_of(" \t"));
+    return name.empty() ? "unknown" : name;
+  } catch (const std::runtime_error&) {
+    return "unknown";
+  }
+}
+
+}  // namespace
+
 nlohmann::json build_info() {
   return {{"program", "reluid"},
+          {"cpu", cpu_model()},
           {"version", RELUID_VERSION},
           {"git_commit", RELUID_GIT_COMMIT},
           {"build_type", RELUID_BUILD_TYPE},

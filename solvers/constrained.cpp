@@ -42,6 +42,8 @@ std::string_view to_string(StartKind kind) {
       return "polished";
     case StartKind::restored:
       return "restored";
+    case StartKind::late:
+      return "late";
   }
   return "unknown";
 }
@@ -277,6 +279,7 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
   bool have = false;
   std::vector<ConstrainedResult> best_k(r + 1);  // the best fit of each sign count so far
   std::vector<char> have_k(r + 1, 0);
+  std::vector<std::size_t> best_k_start(r + 1, 0);  // index into result.starts of best_k[k]
   // Feasible fits of each sign count recorded up to the end of the first pruned starts
   // (pruned_parents > 1 only): the parents of the extra pruned starts.
   std::vector<std::vector<ConstrainedResult>> feasible_k(r + 1);
@@ -301,6 +304,7 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     if (!have_k[k] || better(c, best_k[k])) {
       best_k[k] = c;
       have_k[k] = 1;
+      best_k_start[k] = result.starts.size() - 1;
     }
     if (!have || better(c, result.best)) {
       result.best = std::move(c);
@@ -571,18 +575,40 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     if (ran && best_k[k].feasible && options.pruned_starts) pruned_start(k, best_k[k]);
   }
   // Polished starts (σ = 0): the LP descent from each sign count's best feasible fit.
-  for (arma::uword k = 0; k <= r && lp_rounds > 0 && sigma == 0.0; ++k) {
-    if (!have_k[k] || !best_k[k].feasible) continue;
+  const auto polished_start = [&](arma::uword k) {
+    if (!have_k[k] || !best_k[k].feasible) return;
     const ConstrainedResult parent = best_k[k];
     // Over the parent's non-zero rows only (the LP can empty rows, not fill new ones): the LP of
     // a sparse fit at large p is then small.
     const arma::uvec keep = lp_all_rows
                                 ? arma::regspace<arma::uvec>(0, p - 1)
                                 : arma::uvec(arma::find(arma::any(parent.fit.net.W != 0.0, 1)));
-    if (keep.n_elem == 0) continue;
+    if (keep.n_elem == 0) return;
     // The zero rows add nothing to the residuals, so the bounds come from the whole network.
     lp_start(parent, keep, residual_bounds(X, y, parent.fit.net, parent.target, options.lp_fill),
              {.max_rounds = lp_rounds}, 0.1 * parent.target, k, StartKind::polished);
+  };
+  const bool polish = lp_rounds > 0 && sigma == 0.0;
+  for (arma::uword k = 0; k <= r && polish; ++k) polished_start(k);
+
+  // Late starts: a last round from a stream of their own, so everything above is as without
+  // them; a sign count they improve is pruned and polished again from its new best.
+  if (options.late_starts > 0) {
+    const theory::Engine resume = rng;
+    {
+      theory::Engine split = rng;
+      rng.seed(split() ^ 0x1a7e57a2751a7e51ULL);
+    }
+    for (arma::uword k = 0; k <= r; ++k) {
+      const arma::vec a = sign_pattern(r, k);
+      const std::size_t before = result.starts.size();
+      for (std::size_t i = 0; i < options.late_starts; ++i)
+        run(random_start(p, a), k, StartKind::late, i);
+      if (!have_k[k] || best_k_start[k] < before) continue;  // no late start became the best
+      if (options.pruned_starts) pruned_start(k, best_k[k]);
+      if (polish) polished_start(k);
+    }
+    rng = resume;
   }
   return result;
 }

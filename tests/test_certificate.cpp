@@ -153,6 +153,8 @@ TEST_CASE("l1 trial options: unknown keys and bad values are rejected", "[certif
   REQUIRE_FALSE(sim::l1_trial_options(json::parse("{}")).restore_any_n);
   REQUIRE(sim::l1_trial_options(json::parse(R"({"restore_any_n":1})")).restore_any_n);
   REQUIRE(sim::l1_trial_options(json::parse(R"({"pruned_parents":2})")).pruned_parents == 2);
+  REQUIRE(sim::l1_trial_options(json::parse("{}")).late_starts == 4);
+  REQUIRE(sim::l1_trial_options(json::parse(R"({"late_starts":0})")).late_starts == 0);
   REQUIRE_THROWS_WITH(sim::l1_trial_options(json::parse(R"({"pruned_parents":0})")),
                       Catch::Contains("options.pruned_parents: must be >= 1"));
   REQUIRE(sim::l1_trial_options(json::parse("{}")).small_n_boost);

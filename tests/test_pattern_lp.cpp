@@ -239,9 +239,10 @@ TEST_CASE("fit_l1_constrained: polished starts never raise the chosen ‖W‖₁
   CAPTURE(trial, all_rows);
   const auto [truth, data] = seeded(34, trial, 30, 3, 80);
   auto rng1 = sim::make_engine(34, 0, trial, sim::Stream::solver), rng2 = rng1;
-  const auto off = solvers::fit_l1_constrained(data.X, data.y, {.r = 3, .lp_rounds = 0}, rng1);
+  const auto off =
+      solvers::fit_l1_constrained(data.X, data.y, {.r = 3, .lp_rounds = 0, .late_starts = 0}, rng1);
   const auto on = solvers::fit_l1_constrained(
-      data.X, data.y, {.r = 3, .lp_rounds = 40, .lp_all_rows = all_rows}, rng2);
+      data.X, data.y, {.r = 3, .lp_rounds = 40, .lp_all_rows = all_rows, .late_starts = 0}, rng2);
   REQUIRE(on.starts.size() > off.starts.size());
   REQUIRE(on.starts.size() <= off.starts.size() + 4);  // one per sign count at most
   for (std::size_t i = 0; i < off.starts.size(); ++i) {
