@@ -123,9 +123,9 @@ void run_select(const SelectArgs& args) {
   auto rng = make_engine(args.seed, 0, 0, Stream::solver);
   const std::unique_ptr<solvers::Fitted> fit = method->fit(st.Xs, y, rng);
   const arma::vec imp = fit->importances();
-  solvers::SelectionRule rule;
-  if (args.k) rule.k = static_cast<arma::uword>(*args.k);
-  const arma::uvec selected = solvers::select(imp, rule);
+  std::optional<arma::uword> k;
+  if (args.k) k = static_cast<arma::uword>(*args.k);
+  const arma::uvec selected = solvers::select(*fit, k);
   std::vector<bool> is_selected(p, false);
   for (arma::uword j : selected) is_selected[j] = true;
   // Sorted by importance, largest first; ties keep the column order.

@@ -249,7 +249,7 @@ std::vector<std::string> run_paper_trial(PaperDataset d, const solvers::Method& 
   auto rng = make_engine(master, key, trial, Stream::solver);
   const auto start = Clock::now();
   const auto fitted = method.fit(data.train.X, data.train.y, rng);
-  const arma::uvec selected = solvers::select(fitted->importances());
+  const arma::uvec selected = solvers::select(*fitted);
   const arma::vec predicted = fitted->predict(data.test.X);
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
 

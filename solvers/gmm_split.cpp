@@ -21,24 +21,16 @@ double log_normal(double x, double mean, double variance) {
   return -0.5 * (std::log(2.0 * std::numbers::pi * variance) + d * d / variance);
 }
 
-}  // namespace
+/// Starting parameters of one EM run: means, variances, weight of the high component.
+struct EmStart {
+  double mu0, mu1, var0, var1, w1;
+};
 
-GmmSplit gmm_split(const arma::vec& v, const GmmOptions& options) {
-  theory::require(options.max_iter >= 1, kWhere, "max_iter must be at least 1", options.max_iter);
-  theory::require(options.tol > 0.0 && std::isfinite(options.tol), kWhere,
-                  "tol must be positive and finite", options.tol);
-  theory::require_finite(v, kWhere, "importances");
+/// EM for the two-component mixture on v from `start`; variances floored at `floor`.
+GmmSplit run_em(const arma::vec& v, EmStart start, double floor, const GmmOptions& options) {
   GmmSplit out;
   const arma::uword n = v.n_elem;
-  if (n == 0) return out;
-  const double lo = v.min(), hi = v.max();
-  out.mean_low = lo;
-  out.mean_high = hi;
-  if (n < 2 || lo == hi) return out;  // nothing stands out
-
-  const double total_variance = arma::var(v, 1);
-  const double floor = 1e-6 * total_variance + 1e-300;
-  double mu0 = lo, mu1 = hi, var0 = total_variance, var1 = total_variance, w1 = 0.5;
+  auto [mu0, mu1, var0, var1, w1] = start;
   arma::vec resp(n);  // posterior of the high component
   double ll_old = -arma::datum::inf;
   out.stop = StopReason::max_iter;
@@ -96,6 +88,39 @@ GmmSplit gmm_split(const arma::vec& v, const GmmOptions& options) {
   return out;
 }
 
+}  // namespace
+
+GmmSplit gmm_split(const arma::vec& v, const GmmOptions& options) {
+  theory::require(options.max_iter >= 1, kWhere, "max_iter must be at least 1", options.max_iter);
+  theory::require(options.tol > 0.0 && std::isfinite(options.tol), kWhere,
+                  "tol must be positive and finite", options.tol);
+  theory::require_finite(v, kWhere, "importances");
+  GmmSplit out;
+  const arma::uword n = v.n_elem;
+  if (n == 0) return out;
+  const double lo = v.min(), hi = v.max();
+  out.mean_low = lo;
+  out.mean_high = hi;
+  if (n < 2 || lo == hi) return out;  // nothing stands out
+
+  const double total_variance = arma::var(v, 1);
+  const double floor = 1e-6 * total_variance + 1e-300;
+  out = run_em(v, {lo, hi, total_variance, total_variance, 0.5}, floor, options);
+  const arma::uvec rest = arma::find(v > lo);
+  if (options.tied_min_start && rest.n_elem + 2 <= n) {
+    // The tied minimum as the low component (its variance at the floor), the rest as the high.
+    const arma::vec high = v.elem(rest);
+    const double mu1 = arma::mean(high);
+    const double var1 = std::max(arma::mean(arma::square(high - mu1)), floor);
+    GmmSplit tied =
+        run_em(v, {lo, mu1, floor, var1, double(rest.n_elem) / double(n)}, floor, options);
+    if (tied.stop != StopReason::diverged &&
+        (out.stop == StopReason::diverged || tied.log_likelihood > out.log_likelihood))
+      out = std::move(tied);
+  }
+  return out;
+}
+
 arma::uvec largest(const arma::vec& v, arma::uword m) {
   const arma::uvec order = arma::stable_sort_index(v, "descend");
   return order.head(std::min<arma::uword>(m, order.n_elem));
@@ -110,7 +135,11 @@ arma::uvec top_k(const arma::vec& v, arma::uword k) {
 
 arma::uvec select(const arma::vec& v, const SelectionRule& rule) {
   if (rule.k) return top_k(v, *rule.k);
-  return gmm_split(v).selected;
+  return gmm_split(v, rule.gmm).selected;
+}
+
+arma::uvec select(const Fitted& fitted, std::optional<arma::uword> k) {
+  return select(fitted.importances(), {.k = k, .gmm = fitted.split_options()});
 }
 
 }  // namespace reluid::solvers

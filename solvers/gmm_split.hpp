@@ -20,14 +20,12 @@ struct GmmSplit {
   StopReason stop = StopReason::converged;
 };
 
-struct GmmOptions {
-  int max_iter = 1000;
-  double tol = 1e-10;  ///< stop when the average log-likelihood gains less than tol·(1 + |ℓ|)
-};
+// GmmOptions (the split's EM options) are declared in solvers/selector.hpp, beside Fitted.
 
 /// Splits importances v (p values) into a low and a high cluster by a two-component 1-D Gaussian
 /// mixture fitted by EM. Deterministic: means start at min(v) and max(v), variances at the total
-/// variance, weights at ½ (no random starts, Armadillo's generator is never used). Variances are
+/// variance, weights at ½ (no random starts, Armadillo's generator is never used), and, with
+/// GmmOptions::tied_min_start, a second run from the split at a tied minimum. Variances are
 /// floored at 1e-6 of the total variance (plus 1e-300) so that a cluster of exact zeros does not
 /// collapse the likelihood. Selected = points whose posterior of the high component exceeds ½
 /// and that lie above the low mean. If all entries are equal nothing stands out and the selected
@@ -44,9 +42,14 @@ arma::uvec top_k(const arma::vec& v, arma::uword k);
 /// How the selected set is chosen from importances: the GMM split, or the k largest when k is set.
 struct SelectionRule {
   std::optional<arma::uword> k;
+  GmmOptions gmm{};  ///< options of the GMM split (unused when k is set)
 };
 
 /// Applies `rule` to importances v.
 arma::uvec select(const arma::vec& v, const SelectionRule& rule = {});
+
+/// The selected set of a fitted method: its importances through select, with the GMM options
+/// the method asks for (Fitted::split_options) when k is not set.
+arma::uvec select(const Fitted& fitted, std::optional<arma::uword> k = std::nullopt);
 
 }  // namespace reluid::solvers

@@ -109,10 +109,11 @@ void run_path(const arma::mat& X, const arma::vec& y, const theory::Network& sta
 
 /// Rows of net.W (positions in `columns`, the non-constant columns of X) that solvers::select
 /// picks on the importance vector of all p columns, the vector NnFit::importances returns.
-arma::uvec selected_rows(const theory::Network& net, const arma::uvec& columns, arma::uword p) {
+arma::uvec selected_rows(const theory::Network& net, const arma::uvec& columns, arma::uword p,
+                         const GmmOptions& split) {
   arma::vec v(p, arma::fill::zeros);
   v.elem(columns) = theory::row_norms(net.W);
-  const arma::uvec sel = select(v);
+  const arma::uvec sel = select(v, {.k = std::nullopt, .gmm = split});
   std::vector<arma::uword> rows;
   for (const arma::uword j : sel) {
     const auto* it = std::lower_bound(columns.begin(), columns.end(), j);
@@ -389,6 +390,7 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& o, theory:
   require_data(X, y, kNnWhere, 10);
   NnFit out;
   out.p_ = X.n_cols;
+  out.split_ = o.split;
   const Standardized st = standardize(X);
   out.mean_ = st.mean;
   out.sd_ = st.sd;
@@ -484,7 +486,7 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& o, theory:
   };
   const bool by_relaxed = o.selection == NnSelection::relaxed;
   for (std::size_t c = 0; c < out.candidates_.size(); ++c) {
-    const arma::uvec rows = selected_rows(origins[c].net, out.columns_, out.p_);
+    const arma::uvec rows = selected_rows(origins[c].net, out.columns_, out.p_, o.split);
     out.candidates_[c].selected = rows.n_elem;
     if (!by_relaxed || !std::isfinite(mse[c])) continue;
     const RelaxedScore s = relaxed_score(origins[c].net, rows);
@@ -533,7 +535,7 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& o, theory:
                .validation_mse = m,
                .validation_std_err = e,
                .support = theory::support(net.W).n_elem,
-               .selected = selected_rows(net, out.columns_, out.p_).n_elem});
+               .selected = selected_rows(net, out.columns_, out.p_, o.split).n_elem});
           amse.push_back(m);
           ase.push_back(e);
           nets.push_back(net);
@@ -564,7 +566,7 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& o, theory:
                        (at.rows.is_empty() ? 0.0 : lambda2 * arma::dot(at.weights, pen));
     }
   }
-  const arma::uvec rows = selected_rows(out.net_, out.columns_, out.p_);
+  const arma::uvec rows = selected_rows(out.net_, out.columns_, out.p_, o.split);
   out.selected_ = arma::sort(out.columns_.elem(rows));
   if (o.relaxed) {
     // The relaxed λ is the one that did best on the held-out rows for the chosen candidate's own
@@ -572,7 +574,7 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& o, theory:
     // when it does better there (the relaxed lasso's φ = 1) was tried and dropped: on the
     // "[.nn_quality]" data at σ = 5 it raised the test MSE from 4.59 to 5.52 (12 replications).
     const std::size_t k =
-        relaxed_score(train_net, selected_rows(train_net, out.columns_, out.p_)).k;
+        relaxed_score(train_net, selected_rows(train_net, out.columns_, out.p_, o.split)).k;
     out.relaxed_lambda_ = relaxed[k];
     run_relaxed(o.refit ? Xs : Xt, o.refit ? ys : yt, out.net_, rows, o, relaxed, k, rng,
                 [&](std::size_t kk, const theory::Network& net) {

@@ -212,6 +212,9 @@ struct NnOptions {
   /// se_factor of `rule` (one_se) for the screen's λ and for λ₂ when adaptive (se_factor is then
   /// unused); ≥ 0, 0 is the min rule.
   double adaptive_se_factor = 0.0;
+  /// Options of the GMM split that selects (NnFit::split_options; also the relaxed refit's columns
+  /// and NnCandidate::selected). The registry's nn_adaptive sets split.tied_min_start.
+  GmmOptions split{};
 
   /// The paper's §4.1 grid: λ ∈ {0.1, 0.05, 0.01, 0.005}, r ∈ {20, 50, 100}, and for Adam
   /// lr ∈ {0.05, 0.01, 0.005}, epochs ∈ {200, 500, 1000}; rule = LambdaRule::min; one stage
@@ -246,6 +249,8 @@ class NnFit final : public Fitted {
   arma::vec predict(const arma::mat& X) const override;
   /// ‖Ŵ_i,·‖₂ on the standardised scale (both inputs and response); 0 for constant columns.
   arma::vec importances() const override;
+  /// NnOptions::split of the fit.
+  GmmOptions split_options() const override { return split_; }
 
   /// The selecting fit, on the non-constant columns only: with NnOptions::adaptive the second
   /// stage, else the penalized fit of the chosen candidate.
@@ -275,6 +280,7 @@ class NnFit final : public Fitted {
   theory::Network net_{}, relaxed_net_{}, first_net_{};
   arma::uvec columns_, selected_;
   double relaxed_lambda_ = 0;
+  GmmOptions split_{};
   arma::rowvec mean_, sd_;  ///< of every column of X (divisor n)
   double y_mean_ = 0, y_sd_ = 1;
   arma::uword p_ = 0;

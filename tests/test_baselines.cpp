@@ -142,6 +142,52 @@ TEST_CASE("gmm_split: separates clearly bimodal importances and matches Armadill
                       Catch::Contains("k must be at most the number of variables 2 (got 3)"));
 }
 
+TEST_CASE("gmm_split: a tied minimum starts a second EM run, the higher likelihood wins",
+          "[baselines]") {
+  // Importances of an adaptive nn fit on friedman_uniform (seed 1, σ = 0, replication 1, to two
+  // digits): one dominant row, four smaller non-zero rows, 45 exact zeros.
+  arma::vec v(50, arma::fill::zeros);
+  v.head(5) = arma::vec{1.01, 0.38, 0.36, 0.18, 0.06};
+  const solvers::GmmSplit extreme = solvers::gmm_split(v);
+  const solvers::GmmSplit both = solvers::gmm_split(v, {.tied_min_start = true});
+  // From the extreme means alone the high component collapses onto the dominant value.
+  REQUIRE(arma::all(extreme.selected == arma::uvec{0}));
+  REQUIRE(arma::all(both.selected == arma::regspace<arma::uvec>(0, 4)));
+  // Independent check of "higher likelihood wins": the average log-likelihood of each returned
+  // mixture, recomputed here from its parameters, against the one reported, and their order.
+  const auto average_ll = [&](const solvers::GmmSplit& g) {
+    double ll = 0.0;
+    for (const double x : v) {
+      const auto density = [&](double mean, double variance) {
+        return std::exp(-0.5 * (x - mean) * (x - mean) / variance) /
+               std::sqrt(2.0 * M_PI * variance);
+      };
+      ll += std::log((1.0 - g.weight_high) * density(g.mean_low, g.variance_low) +
+                     g.weight_high * density(g.mean_high, g.variance_high));
+    }
+    return ll / static_cast<double>(v.n_elem);
+  };
+  REQUIRE(average_ll(extreme) == Approx(extreme.log_likelihood).epsilon(1e-6));
+  REQUIRE(average_ll(both) == Approx(both.log_likelihood).epsilon(1e-6));
+  REQUIRE(average_ll(both) > average_ll(extreme));
+  // Without a tie at the minimum the option changes nothing.
+  arma::vec u = v;
+  u.tail(45) = arma::linspace(0.0, 0.01, 45);
+  REQUIRE(arma::all(solvers::gmm_split(u, {.tied_min_start = true}).selected ==
+                    solvers::gmm_split(u).selected));
+  // Two exact zeros among clearly bimodal values (the data of the test above): the second run
+  // (zeros against everything else) has the lower likelihood, and the split is unchanged.
+  auto rng = sim::make_engine(15, 0, 0, sim::Stream::data);
+  arma::vec w = arma::join_cols(arma::abs(0.05 * theory::standard_normal(40, 1, rng)),
+                                2.0 + 0.2 * theory::standard_normal(8, 1, rng));
+  w(0) = 0.0;
+  w(1) = 0.0;
+  REQUIRE(arma::all(solvers::gmm_split(w, {.tied_min_start = true}).selected ==
+                    arma::regspace<arma::uvec>(40, 47)));
+  // Off by default: the paper's split.
+  REQUIRE_FALSE(solvers::GmmOptions{}.tied_min_start);
+}
+
 TEST_CASE("xgboost: forest and boosting fit, round-trip, and rank informative features",
           "[baselines]") {
   auto rng = sim::make_engine(16, 0, 0, sim::Stream::data);

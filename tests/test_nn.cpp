@@ -588,6 +588,35 @@ TEST_CASE("registry: nn is the first method", "[nn]") {
   REQUIRE(solvers::make_method("nn")->name() == "nn");
 }
 
+TEST_CASE("nn_adaptive selects with the tied-minimum GMM start, nn with the paper's split",
+          "[nn]") {
+  // The registry's nn_adaptive sets NnOptions::split.tied_min_start; select(const Fitted&) uses
+  // the fit's split options, the relaxed refit is on exactly the selected columns, and nn keeps
+  // the default split.
+  const Problem pr = small_problem(200, 10, 0.2, 5);
+  auto rng = sim::make_engine(6, 1, 0, sim::Stream::solver);
+  solvers::NnOptions o = tight_options();
+  o.adaptive = true;
+  o.adaptive_lambdas = {0.1, 0.05};
+  o.adaptive_screen_lambdas = {};
+  o.split.tied_min_start = true;
+  const solvers::NnFit fit = solvers::fit_nn(pr.X, pr.y, o, rng);
+  REQUIRE(fit.split_options().tied_min_start);
+  const arma::vec imp = fit.importances();
+  const arma::uvec chosen = solvers::select(fit);
+  REQUIRE(arma::all(chosen == solvers::gmm_split(imp, {.tied_min_start = true}).selected));
+  REQUIRE(arma::all(chosen == fit.selected()));
+  REQUIRE(arma::all(solvers::select(fit, 2) == solvers::top_k(imp, 2)));
+  // The relaxed refit's non-zero rows are among the selected columns.
+  const arma::uvec refit_rows = arma::find(arma::any(fit.relaxed_net().W != 0.0, 1));
+  for (const arma::uword i : refit_rows) REQUIRE(arma::any(fit.selected() == fit.columns()(i)));
+  auto rng2 = sim::make_engine(6, 1, 0, sim::Stream::solver);
+  const auto adaptive = solvers::make_method("nn_adaptive")->fit(pr.X, pr.y, rng2);
+  REQUIRE(adaptive->split_options().tied_min_start);
+  auto rng3 = sim::make_engine(6, 1, 0, sim::Stream::solver);
+  REQUIRE_FALSE(solvers::make_method("nn")->fit(pr.X, pr.y, rng3)->split_options().tied_min_start);
+}
+
 TEST_CASE("nn: noiseless paper nn data, true variables selected, few false ones",
           "[nn][slow][statistical]") {
   // Fixed seeds, 8 replications of the paper's nn data at σ = 0 (paper NN: TP 10.0, FP 0.0,
