@@ -83,6 +83,48 @@ void require_appended(const solvers::L1FitResult& off, const solvers::L1FitResul
     REQUIRE(on.starts[i].kind == kind);
 }
 
+/// Two fits of `inst` from copies of one solver engine (seed 5, `cell`, `trial`): `off` and
+/// `on`; same_engine: the two engines' states are equal afterwards.
+struct OffOn {
+  solvers::L1FitResult off, on;
+  bool same_engine = false;
+};
+OffOn fit_off_on(const Instance& inst, std::uint64_t cell, std::uint64_t trial,
+                 const solvers::L1FitOptions& off, const solvers::L1FitOptions& on) {
+  auto rng1 = sim::make_engine(5, cell, trial, sim::Stream::solver);
+  auto rng2 = rng1;
+  OffOn out{solvers::fit_l1_constrained(inst.X, inst.y, off, rng1),
+            solvers::fit_l1_constrained(inst.X, inst.y, on, rng2)};
+  out.same_engine = rng1 == rng2;
+  return out;
+}
+
+/// r.on's answer is a real feasible one (‖W‖₁ and loss recomputed from its network) no heavier
+/// than r.off's; returns whether it is strictly lighter.
+bool require_no_heavier(const OffOn& r, const Instance& inst) {
+  CAPTURE(r.off.best.fit.l1, r.on.best.fit.l1);
+  REQUIRE(r.off.best.feasible);
+  REQUIRE(r.on.best.feasible);
+  REQUIRE(r.on.best.fit.l1 <= r.off.best.fit.l1);
+  REQUIRE(r.on.best.fit.l1 == Approx(theory::l1_norm(r.on.best.fit.net.W)).epsilon(1e-12));
+  const arma::vec f = theory::predict(r.on.best.fit.net, inst.X);
+  REQUIRE(r.on.best.fit.loss == Approx(arma::mean(arma::square(inst.y - f))).epsilon(1e-9));
+  REQUIRE(r.on.best.fit.loss <= r.on.best.target);
+  return r.on.best.fit.l1 < r.off.best.fit.l1;
+}
+
+/// r = 3 with the spectral and random starts only: no screened, pruned, polished, restored or
+/// late starts (a test turns on the kind it checks).
+solvers::L1FitOptions basic_starts() {
+  solvers::L1FitOptions o{.r = 3};
+  o.screened_starts = 0;
+  o.pruned_starts = false;
+  o.lp_rounds = 0;
+  o.restore_rounds = 0;
+  o.late_starts = 0;
+  return o;
+}
+
 }  // namespace
 
 TEST_CASE("LeastSquaresLoss: gradient matches central finite differences", "[solver]") {
@@ -564,22 +606,10 @@ TEST_CASE("fit_l1_constrained: screened starts never raise the chosen ‖W‖₁
   const Instance inst = make_instance(40, 3, 6, 150, 0.0, 31);
   auto rng1 = sim::make_engine(5, 12, 0, sim::Stream::solver);
   auto rng2 = rng1;
-  const auto off = solvers::fit_l1_constrained(inst.X, inst.y,
-                                               {.r = 3,
-                                                .screened_starts = 0,
-                                                .pruned_starts = false,
-                                                .lp_rounds = 0,
-                                                .restore_rounds = 0,
-                                                .late_starts = 0},
-                                               rng1);
-  const auto on = solvers::fit_l1_constrained(inst.X, inst.y,
-                                              {.r = 3,
-                                               .screened_starts = 2,
-                                               .pruned_starts = false,
-                                               .lp_rounds = 0,
-                                               .restore_rounds = 0,
-                                               .late_starts = 0},
-                                              rng2);
+  solvers::L1FitOptions with = basic_starts();
+  with.screened_starts = 2;
+  const auto off = solvers::fit_l1_constrained(inst.X, inst.y, basic_starts(), rng1);
+  const auto on = solvers::fit_l1_constrained(inst.X, inst.y, with, rng2);
   REQUIRE(on.starts.size() == off.starts.size() + 4);
   for (std::size_t i = 0; i < off.starts.size(); ++i) {
     CAPTURE(i);
@@ -608,22 +638,10 @@ TEST_CASE("fit_l1_constrained: pruned starts come last and never raise the chose
   const Instance inst = make_instance(40, 3, 6, 150, 0.0, 0);
   auto rng1 = sim::make_engine(5, 13, 0, sim::Stream::solver);
   auto rng2 = rng1;
-  const auto off = solvers::fit_l1_constrained(inst.X, inst.y,
-                                               {.r = 3,
-                                                .screened_starts = 0,
-                                                .pruned_starts = false,
-                                                .lp_rounds = 0,
-                                                .restore_rounds = 0,
-                                                .late_starts = 0},
-                                               rng1);
-  const auto on = solvers::fit_l1_constrained(inst.X, inst.y,
-                                              {.r = 3,
-                                               .screened_starts = 0,
-                                               .pruned_starts = true,
-                                               .lp_rounds = 0,
-                                               .restore_rounds = 0,
-                                               .late_starts = 0},
-                                              rng2);
+  solvers::L1FitOptions with = basic_starts();
+  with.pruned_starts = true;
+  const auto off = solvers::fit_l1_constrained(inst.X, inst.y, basic_starts(), rng1);
+  const auto on = solvers::fit_l1_constrained(inst.X, inst.y, with, rng2);
   require_appended(off, on, solvers::StartKind::pruned, 4);
   for (std::size_t i = off.starts.size(); i < on.starts.size(); ++i)
     REQUIRE(on.starts[i].solves > 0);
@@ -658,20 +676,13 @@ TEST_CASE("fit_l1_constrained: extra pruned parents come after the first pruned 
   for (const std::uint64_t trial : {4, 7, 10}) {
     CAPTURE(trial);
     const Instance inst = make_instance(30, 3, 6, 40, 0.0, trial);
-    auto rng1 = sim::make_engine(5, 13, trial, sim::Stream::solver);
-    auto rng2 = rng1;
     const solvers::L1FitOptions base{.r = 3, .lp_rounds = 0, .restore_rounds = 0, .late_starts = 0};
     solvers::L1FitOptions more = base;
     more.pruned_parents = 3;
-    const auto off = solvers::fit_l1_constrained(inst.X, inst.y, base, rng1);
-    const auto on = solvers::fit_l1_constrained(inst.X, inst.y, more, rng2);
+    const OffOn r = fit_off_on(inst, 13, trial, base, more);
+    const auto& [off, on, same_engine] = r;
     require_appended(off, on, solvers::StartKind::pruned, 2 * 4);
-    CAPTURE(off.best.fit.l1, on.best.fit.l1);
-    REQUIRE(on.best.feasible);
-    REQUIRE(on.best.fit.l1 <= off.best.fit.l1);
-    REQUIRE(on.best.fit.l1 == Approx(theory::l1_norm(on.best.fit.net.W)).epsilon(1e-12));
-    REQUIRE(on.best.fit.loss <= on.best.target);
-    if (on.best.fit.l1 < off.best.fit.l1) {
+    if (require_no_heavier(r, inst)) {
       ++lighter;
       REQUIRE(on.starts[on.best_start].kind == solvers::StartKind::pruned);
       REQUIRE(on.best_start >= off.starts.size());
@@ -698,14 +709,12 @@ TEST_CASE("fit_l1_constrained: late starts come last, from their own stream, and
   for (const std::uint64_t trial : {1, 7, 9}) {
     CAPTURE(trial);
     const Instance inst = make_instance(30, 3, 6, 40, 0.0, trial);
-    auto rng1 = sim::make_engine(5, 14, trial, sim::Stream::solver);
-    auto rng2 = rng1;
     const solvers::L1FitOptions base{.r = 3, .late_starts = 0};
     solvers::L1FitOptions late = base;
     late.late_starts = 3;
-    const auto off = solvers::fit_l1_constrained(inst.X, inst.y, base, rng1);
-    const auto on = solvers::fit_l1_constrained(inst.X, inst.y, late, rng2);
-    REQUIRE(rng1 == rng2);
+    const OffOn r = fit_off_on(inst, 14, trial, base, late);
+    const auto& [off, on, same_engine] = r;
+    REQUIRE(same_engine);
     REQUIRE(on.starts.size() > off.starts.size());
     for (std::size_t i = 0; i < off.starts.size(); ++i) {
       CAPTURE(i);
@@ -737,15 +746,7 @@ TEST_CASE("fit_l1_constrained: late starts come last, from their own stream, and
       }
     }
     REQUIRE(i == on.starts.size());
-    CAPTURE(off.best.fit.l1, on.best.fit.l1);
-    REQUIRE(off.best.feasible);
-    REQUIRE(on.best.feasible);
-    REQUIRE(on.best.fit.l1 <= off.best.fit.l1);
-    REQUIRE(on.best.fit.l1 == Approx(theory::l1_norm(on.best.fit.net.W)).epsilon(1e-12));
-    const arma::vec f = theory::predict(on.best.fit.net, inst.X);
-    REQUIRE(on.best.fit.loss == Approx(arma::mean(arma::square(inst.y - f))).epsilon(1e-9));
-    REQUIRE(on.best.fit.loss <= on.best.target);
-    if (on.best.fit.l1 < off.best.fit.l1) {
+    if (require_no_heavier(r, inst)) {
       ++lighter;
       REQUIRE(on.best_start >= off.starts.size());
     }
