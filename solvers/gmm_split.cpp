@@ -106,8 +106,9 @@ GmmSplit gmm_split(const arma::vec& v, const GmmOptions& options) {
   const double total_variance = arma::var(v, 1);
   const double floor = 1e-6 * total_variance + 1e-300;
   out = run_em(v, {lo, hi, total_variance, total_variance, 0.5}, floor, options);
+  if (!options.tied_min_start) return out;
   const arma::uvec rest = arma::find(v > lo);
-  if (options.tied_min_start && rest.n_elem + 2 <= n) {
+  if (rest.n_elem + 2 <= n) {
     // The tied minimum as the low component (its variance at the floor), the rest as the high.
     const arma::vec high = v.elem(rest);
     const double mu1 = arma::mean(high);
