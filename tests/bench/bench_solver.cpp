@@ -5,9 +5,10 @@
 //                                           200, 400 with 20 trials each, p = 500, n = 600 with
 //                                           10 trials (a few minutes on one core) and the
 //                                           noise slope at n = 800 (8 trials per σ)
-//        reluid_bench noise [TRIALS]           the noise slope only
-//        reluid_bench TRIALS P N [SCREENED] one cell; SCREENED = screened starts per k
-//                                           (L1FitOptions::screened_starts; 0 turns them off)
+//        reluid_bench iteration              the inner-iteration cost only
+//        reluid_bench noise [TRIALS]         the noise slope only
+//        reluid_bench TRIALS P N [SCREENED]  one cell; SCREENED = screened starts per k
+//                                            (L1FitOptions::screened_starts; 0 turns them off)
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -120,6 +121,10 @@ void noise_slope(int trials) {
 
 int main(int argc, char** argv) {
   sim::set_blas_threads(1);
+  if (argc > 1 && std::string(argv[1]) == "iteration") {
+    bench::iteration_cost();
+    return 0;
+  }
   if (argc > 1 && std::string(argv[1]) == "noise") {
     noise_slope(argc > 2 ? std::atoi(argv[2]) : 8);
     return 0;
