@@ -45,6 +45,8 @@ struct L1TrialOptions {
   double lp_fill = solvers::L1FitOptions{}.lp_fill;  ///< (solvers::L1FitOptions)
   /// Late random starts per sign count (solvers::L1FitOptions::late_starts); 0 = off.
   std::size_t late_starts = solvers::L1FitOptions{}.late_starts;
+  /// Rescue starts when no fit is feasible (solvers::L1FitOptions::rescue_starts); 0 = off.
+  std::size_t rescue_starts = solvers::L1FitOptions{}.rescue_starts;
   /// Stagnation stop of the λ path (solvers::ConstrainedOptions::stagnation_window); 0 = off.
   std::size_t stagnation_window = solvers::ConstrainedOptions{}.stagnation_window;
   double noiseless_tol = 1e-6;  ///< σ = 0 target loss, relative to Var(y)

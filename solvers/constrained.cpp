@@ -44,6 +44,8 @@ std::string_view to_string(StartKind kind) {
       return "restored";
     case StartKind::late:
       return "late";
+    case StartKind::rescue:
+      return "rescue";
   }
   return "unknown";
 }
@@ -284,6 +286,9 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
   // (pruned_parents > 1 only): the parents of the extra pruned starts.
   std::vector<std::vector<ConstrainedResult>> feasible_k(r + 1);
   bool keep_feasible = options.pruned_parents > 1;
+  // The rescue round's fit of each sign count, the parents of its pruned starts.
+  std::vector<ConstrainedResult> rescued(r + 1);
+  std::vector<char> have_rescued(r + 1, 0);
   auto record = [&](ConstrainedResult c, arma::uword k, StartKind kind, std::size_t index,
                     std::size_t extra_solves, std::size_t extra_iterations) {
     StartRecord rec{.k = k,
@@ -301,6 +306,10 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
                     .iterations = c.total_iterations + extra_iterations};
     result.starts.push_back(rec);
     if (keep_feasible && c.feasible) feasible_k[k].push_back(c);
+    if (kind == StartKind::rescue) {
+      rescued[k] = c;
+      have_rescued[k] = 1;
+    }
     if (!have_k[k] || better(c, best_k[k])) {
       best_k[k] = c;
       have_k[k] = 1;
@@ -343,15 +352,10 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
            iterations);
   };
 
-  if (screened_starts > 0) {
-    // The screened starts draw from a stream of their own and leave rng's state as it was, so
-    // the starts after them (pruned, split, restored) draw what they would without them: adding
-    // screened starts changes those only through a better fit to start from.
-    const theory::Engine resume = rng;
-    {
-      theory::Engine split = rng;
-      rng.seed(split() ^ 0x5c4ee7ed5ca77e55ULL);
-    }
+  // One round of screened starts: per sign count, `count` random starts (and a spectral one) on
+  // the m inputs of largest screen score, the best refitted on all p inputs and recorded as
+  // `kind`. Draws from rng as it is; the callers give it a stream of its own.
+  const auto screened_round = [&](std::size_t count, StartKind kind) {
     const arma::uword m = std::min(
         p, options.screen_size > 0 ? options.screen_size : default_screen_size(X.n_rows, p, r));
     const arma::uvec keep = largest(screen_scores(X, y), m);
@@ -374,17 +378,27 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
         }
       };
       if (spectral_s) run_s(spectral_start(spectrum_s, r, k));
-      for (std::size_t i = 0; i < screened_starts; ++i) run_s(random_start(m, a));
+      for (std::size_t i = 0; i < count; ++i) run_s(random_start(m, a));
       if (m == p) {
         // Screening kept every input: keep[i] permutes the rows.
         const std::size_t own_solves = best_s.solves, own_iterations = best_s.total_iterations;
         best_s.fit.net.W.rows(keep) = arma::mat(best_s.fit.net.W);
-        record(std::move(best_s), k, StartKind::screened, 0, solves - own_solves,
-               iterations - own_iterations);
+        record(std::move(best_s), k, kind, 0, solves - own_solves, iterations - own_iterations);
         continue;
       }
-      embed_and_refit(best_s, keep, k, StartKind::screened, solves, iterations);
+      embed_and_refit(best_s, keep, k, kind, solves, iterations);
     }
+  };
+  if (screened_starts > 0) {
+    // The screened starts draw from a stream of their own and leave rng's state as it was, so
+    // the starts after them (pruned, split, restored) draw what they would without them: adding
+    // screened starts changes those only through a better fit to start from.
+    const theory::Engine resume = rng;
+    {
+      theory::Engine split = rng;
+      rng.seed(split() ^ 0x5c4ee7ed5ca77e55ULL);
+    }
+    screened_round(screened_starts, StartKind::screened);
     rng = resume;
   }
 
@@ -607,6 +621,26 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
       if (!have_k[k] || best_k_start[k] < before) continue;  // no late start became the best
       if (options.pruned_starts) pruned_start(k, best_k[k]);
       if (polish) polished_start(k);
+    }
+    rng = resume;
+  }
+
+  // Rescue: when no start met the target, a round of screened starts from a stream of its own
+  // (rng restored afterwards), a pruned start from each sign count's rescue fit (even when that
+  // fit's loss is above the best's: a heavy dense fit of lower loss prunes badly), and a
+  // polished start for each sign count whose best they improve. It runs only when the answer is
+  // infeasible, so a feasible answer is bit for bit what it is without it.
+  if (options.rescue_starts > 0 && !result.best.feasible) {
+    const theory::Engine resume = rng;
+    {
+      theory::Engine split = rng;
+      rng.seed(split() ^ 0x7e5c0e5c7ee7ed11ULL);
+    }
+    const std::size_t before = result.starts.size();
+    screened_round(options.rescue_starts, StartKind::rescue);
+    for (arma::uword k = 0; k <= r; ++k) {
+      if (options.pruned_starts && have_rescued[k]) pruned_start(k, rescued[k]);
+      if (polish && have_k[k] && best_k_start[k] >= before) polished_start(k);
     }
     rng = resume;
   }

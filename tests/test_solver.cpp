@@ -122,6 +122,7 @@ solvers::L1FitOptions basic_starts() {
   o.lp_rounds = 0;
   o.restore_rounds = 0;
   o.late_starts = 0;
+  o.rescue_starts = 0;
   return o;
 }
 
@@ -754,6 +755,57 @@ TEST_CASE("fit_l1_constrained: late starts come last, from their own stream, and
   REQUIRE(lighter >= 1);
 }
 
+TEST_CASE(
+    "fit_l1_constrained: rescue starts run only when no fit is feasible, last, from their "
+    "own stream",
+    "[solver][screen]") {
+  // Feasible answer: the rescue does not run, the fit is bit for bit the one without it.
+  {
+    const Instance inst = make_instance(30, 3, 6, 40, 0.0, 1);
+    solvers::L1FitOptions base = basic_starts();
+    base.pruned_starts = true;
+    solvers::L1FitOptions rescue = base;
+    rescue.rescue_starts = 2;
+    const auto [off, on, same_engine] = fit_off_on(inst, 15, 1, base, rescue);
+    REQUIRE(off.best.feasible);
+    REQUIRE(same_engine);
+    REQUIRE(on.starts.size() == off.starts.size());
+    REQUIRE(on.best.fit.l1 == off.best.fit.l1);
+    REQUIRE(on.best_start == off.best_start);
+  }
+  // No feasible fit possible: noisy responses with a σ = 0 target and n = 150 samples against
+  // 30 · 3 + 3 parameters. The run without rescue is a prefix; then one rescue record per sign
+  // count k = 0..3 (the pruned starts from them record only feasible refits, so none here), the
+  // engine's state as without them, and the answer no worse by the solver's order (infeasible:
+  // lower loss).
+  const Instance inst = make_instance(30, 3, 6, 150, 0.5, 2);
+  solvers::L1FitOptions base = basic_starts();
+  base.pruned_starts = true;
+  solvers::L1FitOptions rescue = base;
+  rescue.rescue_starts = 2;
+  const auto [off, on, same_engine] = fit_off_on(inst, 15, 2, base, rescue);
+  REQUIRE_FALSE(off.best.feasible);
+  REQUIRE_FALSE(on.best.feasible);
+  REQUIRE(same_engine);
+  REQUIRE(on.starts.size() == off.starts.size() + 4);
+  for (std::size_t i = 0; i < off.starts.size(); ++i) {
+    CAPTURE(i);
+    REQUIRE(on.starts[i].kind == off.starts[i].kind);
+    REQUIRE(on.starts[i].loss == off.starts[i].loss);
+  }
+  for (arma::uword k = 0; k <= 3; ++k) {
+    const auto& rec = on.starts[off.starts.size() + k];
+    CAPTURE(k);
+    REQUIRE(rec.kind == solvers::StartKind::rescue);
+    REQUIRE(rec.k == k);
+    REQUIRE(rec.solves > 0);
+  }
+  REQUIRE(to_string(solvers::StartKind::rescue) == "rescue");
+  REQUIRE(on.best.fit.loss <= off.best.fit.loss);
+  const arma::vec f = theory::predict(on.best.fit.net, inst.X);
+  REQUIRE(on.best.fit.loss == Approx(arma::mean(arma::square(inst.y - f))).epsilon(1e-9));
+}
+
 TEST_CASE("fit_l1_constrained: the small-n boost runs at n <= p + 1 only", "[solver][screen]") {
   // At n ≤ p + 1 it adds screened starts (3 per sign count, in one start record each) and
   // polished starts over all rows; the spectral and random starts before them are bit-identical
@@ -878,9 +930,11 @@ TEST_CASE("fit_l1_constrained: a split start opens a nearly linear pair and reco
   auto rng1 = sim::make_engine(20230510, 5, 2, sim::Stream::solver), rng2 = rng1;
   // Restored starts off (they come after the split starts and would follow either fit).
   const auto off = solvers::fit_l1_constrained(
-      data.X, data.y, {.r = 3, .restore_rounds = 0, .late_starts = 0}, rng1);
+      data.X, data.y, {.r = 3, .restore_rounds = 0, .late_starts = 0, .rescue_starts = 0}, rng1);
   const auto on = solvers::fit_l1_constrained(
-      data.X, data.y, {.r = 3, .split_starts = true, .restore_rounds = 0, .late_starts = 0}, rng2);
+      data.X, data.y,
+      {.r = 3, .split_starts = true, .restore_rounds = 0, .late_starts = 0, .rescue_starts = 0},
+      rng2);
   CAPTURE(off.best.fit.loss, off.best.fit.l1, on.best.fit.l1, l1_truth);
   REQUIRE_FALSE(off.best.feasible);
   // Split starts come after every other start, which is bit-identical without them; at most
@@ -916,11 +970,16 @@ RestorePair restore_pair(std::uint64_t seed, std::uint64_t cell, std::uint64_t t
   auto rng1 = sim::make_engine(seed, cell, trial, sim::Stream::solver), rng2 = rng1;
   // Without the small-n boost, whose polished starts would come after the restored ones.
   out.off = solvers::fit_l1_constrained(
-      data.X, data.y, {.r = 3, .small_n_boost = false, .restore_rounds = 0, .late_starts = 0},
+      data.X, data.y,
+      {.r = 3, .small_n_boost = false, .restore_rounds = 0, .late_starts = 0, .rescue_starts = 0},
       rng1);
-  out.on = solvers::fit_l1_constrained(
-      data.X, data.y, {.r = 3, .small_n_boost = false, .restore_any_n = any_n, .late_starts = 0},
-      rng2);
+  out.on = solvers::fit_l1_constrained(data.X, data.y,
+                                       {.r = 3,
+                                        .small_n_boost = false,
+                                        .restore_any_n = any_n,
+                                        .late_starts = 0,
+                                        .rescue_starts = 0},
+                                       rng2);
   CAPTURE(out.off.best.fit.loss, out.off.best.target, out.on.best.fit.loss, out.on.best.fit.l1,
           out.trial.l1_truth);
   REQUIRE_FALSE(out.off.best.feasible);
@@ -981,8 +1040,8 @@ TEST_CASE("fit_l1_constrained: with restore_any_n a restored start at n > p + 1 
   REQUIRE(r.on.best.fit.l1 <= r.trial.l1_truth * (1.0 + 1e-3));
   REQUIRE(theory::distance_d2(r.on.best.fit.net, r.trial.truth).value < 0.1);
   auto rng = sim::make_engine(17, 2, 16, sim::Stream::solver);
-  const auto plain =
-      solvers::fit_l1_constrained(r.trial.data.X, r.trial.data.y, {.r = 3, .late_starts = 0}, rng);
+  const auto plain = solvers::fit_l1_constrained(
+      r.trial.data.X, r.trial.data.y, {.r = 3, .late_starts = 0, .rescue_starts = 0}, rng);
   REQUIRE(plain.starts.size() == r.off.starts.size());
   REQUIRE(plain.best.fit.l1 == r.off.best.fit.l1);
 }

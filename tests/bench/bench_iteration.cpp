@@ -80,8 +80,9 @@ void iteration_cost() {
   const double gemm = median(t_gemm);
   std::cout << "inner iteration vs X*W + X'*G (n = 500, p = 1000, r = 4; target <= 2x)\n"
             << "  two GEMMs:                 " << gemm * 1e6 << " us\n"
-            << "  iteration, dense W:        " << median(t_dense) * 1e6 << " us = " << median(q_dense)
-            << " x (median of " << rounds << " interleaved rounds' ratios)\n"
+            << "  iteration, dense W:        " << median(t_dense) * 1e6
+            << " us = " << median(q_dense) << " x (median of " << rounds
+            << " interleaved rounds' ratios)\n"
             << "  iteration, W on 8 rows:    " << median(t_sparse) * 1e6
             << " us = " << median(q_sparse) << " x\n";
 }
