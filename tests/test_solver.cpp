@@ -759,14 +759,17 @@ TEST_CASE(
     "fit_l1_constrained: rescue starts run only when no fit is feasible, last, from their "
     "own stream",
     "[solver][screen]") {
-  // Feasible answer: the rescue does not run, the fit is bit for bit the one without it.
-  {
-    const Instance inst = make_instance(30, 3, 6, 40, 0.0, 1);
+  // Spectral, random and pruned starts, without and with 2 rescue starts per sign count.
+  const auto off_on = [](const Instance& inst, std::uint64_t trial) {
     solvers::L1FitOptions base = basic_starts();
     base.pruned_starts = true;
     solvers::L1FitOptions rescue = base;
     rescue.rescue_starts = 2;
-    const auto [off, on, same_engine] = fit_off_on(inst, 15, 1, base, rescue);
+    return fit_off_on(inst, 15, trial, base, rescue);
+  };
+  // Feasible answer: the rescue does not run, the fit is bit for bit the one without it.
+  {
+    const auto [off, on, same_engine] = off_on(make_instance(30, 3, 6, 40, 0.0, 1), 1);
     REQUIRE(off.best.feasible);
     REQUIRE(same_engine);
     REQUIRE(on.starts.size() == off.starts.size());
@@ -779,11 +782,7 @@ TEST_CASE(
   // engine's state as without them, and the answer no worse by the solver's order (infeasible:
   // lower loss).
   const Instance inst = make_instance(30, 3, 6, 150, 0.5, 2);
-  solvers::L1FitOptions base = basic_starts();
-  base.pruned_starts = true;
-  solvers::L1FitOptions rescue = base;
-  rescue.rescue_starts = 2;
-  const auto [off, on, same_engine] = fit_off_on(inst, 15, 2, base, rescue);
+  const auto [off, on, same_engine] = off_on(inst, 2);
   REQUIRE_FALSE(off.best.feasible);
   REQUIRE_FALSE(on.best.feasible);
   REQUIRE(same_engine);
