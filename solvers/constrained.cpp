@@ -352,6 +352,12 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
            iterations);
   };
 
+  // Reseeds rng from its own next draw xor `salt`: a stream of its own for a round of starts
+  // (the caller saves rng before and restores it after, so later starts draw as without it).
+  const auto own_stream = [&](std::uint64_t salt) {
+    theory::Engine split = rng;
+    rng.seed(split() ^ salt);
+  };
   // One round of screened starts: per sign count, `count` random starts (and a spectral one) on
   // the m inputs of largest screen score, the best refitted on all p inputs and recorded as
   // `kind`. Draws from rng as it is; the callers give it a stream of its own.
@@ -394,10 +400,7 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     // the starts after them (pruned, split, restored) draw what they would without them: adding
     // screened starts changes those only through a better fit to start from.
     const theory::Engine resume = rng;
-    {
-      theory::Engine split = rng;
-      rng.seed(split() ^ 0x5c4ee7ed5ca77e55ULL);
-    }
+    own_stream(0x5c4ee7ed5ca77e55ULL);
     screened_round(screened_starts, StartKind::screened);
     rng = resume;
   }
@@ -609,10 +612,7 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
   // them; a sign count they improve is pruned and polished again from its new best.
   if (options.late_starts > 0) {
     const theory::Engine resume = rng;
-    {
-      theory::Engine split = rng;
-      rng.seed(split() ^ 0x1a7e57a2751a7e51ULL);
-    }
+    own_stream(0x1a7e57a2751a7e51ULL);
     for (arma::uword k = 0; k <= r; ++k) {
       const arma::vec a = sign_pattern(r, k);
       const std::size_t before = result.starts.size();
@@ -632,10 +632,7 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
   // infeasible, so a feasible answer is bit for bit what it is without it.
   if (options.rescue_starts > 0 && !result.best.feasible) {
     const theory::Engine resume = rng;
-    {
-      theory::Engine split = rng;
-      rng.seed(split() ^ 0x7e5c0e5c7ee7ed11ULL);
-    }
+    own_stream(0x7e5c0e5c7ee7ed11ULL);
     const std::size_t before = result.starts.size();
     screened_round(options.rescue_starts, StartKind::rescue);
     for (arma::uword k = 0; k <= r; ++k) {
