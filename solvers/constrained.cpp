@@ -286,9 +286,6 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
   // (pruned_parents > 1 only): the parents of the extra pruned starts.
   std::vector<std::vector<ConstrainedResult>> feasible_k(r + 1);
   bool keep_feasible = options.pruned_parents > 1;
-  // The rescue round's fit of each sign count, the parents of its pruned starts.
-  std::vector<ConstrainedResult> rescued(r + 1);
-  std::vector<char> have_rescued(r + 1, 0);
   auto record = [&](ConstrainedResult c, arma::uword k, StartKind kind, std::size_t index,
                     std::size_t extra_solves, std::size_t extra_iterations) {
     StartRecord rec{.k = k,
@@ -306,10 +303,6 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
                     .iterations = c.total_iterations + extra_iterations};
     result.starts.push_back(rec);
     if (keep_feasible && c.feasible) feasible_k[k].push_back(c);
-    if (kind == StartKind::rescue) {
-      rescued[k] = c;
-      have_rescued[k] = 1;
-    }
     if (!have_k[k] || better(c, best_k[k])) {
       best_k[k] = c;
       have_k[k] = 1;
@@ -341,15 +334,16 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     return o;
   };
   // Refits on all p inputs a fit of the columns `keep`, embedded with zero rows elsewhere, with
-  // the continuation starting at its λ; records it as a start of `kind`.
+  // the continuation starting at its λ; records it as a start of `kind` and returns it.
   const auto embed_and_refit = [&](const ConstrainedResult& sub, const arma::uvec& keep,
                                    arma::uword k, StartKind kind, std::size_t solves,
                                    std::size_t iterations) {
     theory::Network start = sub.fit.net;
     start.W.zeros(p, r);
     start.W.rows(keep) = sub.fit.net.W;
-    record(fit_constrained(X, y, start, continuing(sub.fit.lambda), rng), k, kind, 0, solves,
-           iterations);
+    ConstrainedResult c = fit_constrained(X, y, start, continuing(sub.fit.lambda), rng);
+    record(c, k, kind, 0, solves, iterations);
+    return c;
   };
 
   // Reseeds rng from its own next draw xor `salt`: a stream of its own for a round of starts
@@ -360,8 +354,10 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
   };
   // One round of screened starts: per sign count, `count` random starts (and a spectral one) on
   // the m inputs of largest screen score, the best refitted on all p inputs and recorded as
-  // `kind`. Draws from rng as it is; the callers give it a stream of its own.
+  // `kind`; returns those recorded fits, indexed by k. Draws from rng as it is; the callers give
+  // it a stream of its own.
   const auto screened_round = [&](std::size_t count, StartKind kind) {
+    std::vector<ConstrainedResult> round(r + 1);
     const arma::uword m = std::min(
         p, options.screen_size > 0 ? options.screen_size : default_screen_size(X.n_rows, p, r));
     const arma::uvec keep = largest(screen_scores(X, y), m);
@@ -389,11 +385,13 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
         // Screening kept every input: keep[i] permutes the rows.
         const std::size_t own_solves = best_s.solves, own_iterations = best_s.total_iterations;
         best_s.fit.net.W.rows(keep) = arma::mat(best_s.fit.net.W);
+        round[k] = best_s;
         record(std::move(best_s), k, kind, 0, solves - own_solves, iterations - own_iterations);
         continue;
       }
-      embed_and_refit(best_s, keep, k, kind, solves, iterations);
+      round[k] = embed_and_refit(best_s, keep, k, kind, solves, iterations);
     }
+    return round;
   };
   if (screened_starts > 0) {
     // The screened starts draw from a stream of their own and leave rng's state as it was, so
@@ -634,9 +632,10 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     const theory::Engine resume = rng;
     own_stream(0x7e5c0e5c7ee7ed11ULL);
     const std::size_t before = result.starts.size();
-    screened_round(options.rescue_starts, StartKind::rescue);
+    const std::vector<ConstrainedResult> rescued =
+        screened_round(options.rescue_starts, StartKind::rescue);
     for (arma::uword k = 0; k <= r; ++k) {
-      if (options.pruned_starts && have_rescued[k]) pruned_start(k, rescued[k]);
+      if (options.pruned_starts) pruned_start(k, rescued[k]);
       if (polish && have_k[k] && best_k_start[k] >= before) polished_start(k);
     }
     rng = resume;
