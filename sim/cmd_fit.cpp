@@ -77,7 +77,8 @@ void run_fit(const FitArgs& args) {
                                {"stationarity", best.fit.stationarity},
                                {"k", fit.k},
                                {"best_start", fit.best_start},
-                               {"starts", starts}};
+                               {"starts", starts},
+                               {"skipped_signs", fit.skipped}};
   theory::write_network(args.out, best.fit.net, meta);
   std::cout << "fit: n = " << data.X.n_rows << ", p = " << data.X.n_cols << ", r = " << args.r
             << ", k = " << fit.k << ", loss = " << best.fit.loss << " (target " << best.target

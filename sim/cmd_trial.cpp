@@ -64,6 +64,7 @@ void run(const TrialArgs& args) {
                         {"iterations", s.iterations}});
     }
     j["starts"] = std::move(starts);
+    j["skipped_signs"] = out.fit.skipped;
     std::cout << j.dump(1) << "\n";
     return;
   }
@@ -75,6 +76,11 @@ void run(const TrialArgs& args) {
     std::cout << "  " << columns[i]
               << std::string(columns[i].size() < 16 ? 16 - columns[i].size() : 1, ' ') << fields[i]
               << "\n";
+  }
+  if (!out.fit.skipped.empty()) {
+    std::cout << "  sign counts skipped (loss bound above the target):";
+    for (const arma::uword k : out.fit.skipped) std::cout << " " << k;
+    std::cout << "\n";
   }
   std::cout << "  starts (k kind index: feasible l1 loss):\n";
   for (const auto& s : out.fit.starts) {

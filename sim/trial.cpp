@@ -92,6 +92,8 @@ L1TrialOptions l1_trial_options(const nlohmann::json& options) {
       o.late_starts = count_option(v, key, 1000);
     } else if (key == "rescue_starts") {
       o.rescue_starts = count_option(v, key, 1000);
+    } else if (key == "skip_bounded_signs") {
+      o.skip_bounded_signs = count_option(v, key, 1) == 1;
     } else if (key == "split_starts") {
       o.split_starts = count_option(v, key, 1) == 1;
     } else if (key == "lp_fill") {
@@ -165,7 +167,8 @@ TrialOutcome run_l1_trial(const Cell& cell, const L1TrialOptions& options,
                                     .restore_any_n = options.restore_any_n,
                                     .lp_fill = options.lp_fill,
                                     .late_starts = options.late_starts,
-                                    .rescue_starts = options.rescue_starts};
+                                    .rescue_starts = options.rescue_starts,
+                                    .skip_bounded_signs = options.skip_bounded_signs};
   fit_options.constrained.sigma = cell.sigma;
   fit_options.constrained.noiseless_tol = options.noiseless_tol;
   fit_options.constrained.stagnation_window = options.stagnation_window;

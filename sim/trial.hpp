@@ -47,6 +47,8 @@ struct L1TrialOptions {
   std::size_t late_starts = solvers::L1FitOptions{}.late_starts;
   /// Rescue starts when no fit is feasible (solvers::L1FitOptions::rescue_starts); 0 = off.
   std::size_t rescue_starts = solvers::L1FitOptions{}.rescue_starts;
+  /// Skip provably infeasible sign counts (solvers::L1FitOptions::skip_bounded_signs); 0 = off.
+  bool skip_bounded_signs = solvers::L1FitOptions{}.skip_bounded_signs;
   /// Stagnation stop of the λ path (solvers::ConstrainedOptions::stagnation_window); 0 = off.
   std::size_t stagnation_window = solvers::ConstrainedOptions{}.stagnation_window;
   double noiseless_tol = 1e-6;  ///< σ = 0 target loss, relative to Var(y)

@@ -83,6 +83,13 @@ constexpr double kRestoreLoss = 0.01;
 constexpr std::size_t kSmallNScreened = 3;
 constexpr std::size_t kSmallNLpRounds = 40;
 
+/// The loss level fit_constrained aims at: σ², or at σ = 0 noiseless_tol · Var(y) (divisor n).
+double target_loss(const arma::vec& y, const ConstrainedOptions& o) {
+  if (o.sigma > 0.0) return o.sigma * o.sigma;
+  const arma::vec yc = y - arma::mean(y);
+  return o.noiseless_tol * (arma::dot(yc, yc) / static_cast<double>(y.n_elem));
+}
+
 /// Sets slack, feasible and stop of c from c.fit.loss and c.target; `lower` is the bottom of the
 /// accepted band.
 void set_constraint_status(ConstrainedResult& c, double lower) {
@@ -108,10 +115,8 @@ ConstrainedResult fit_constrained(const arma::mat& X, const arma::vec& y,
 
   const double n = static_cast<double>(X.n_rows);
   const arma::vec yc = y - arma::mean(y);
-  const double variance = arma::dot(yc, yc) / n;
   const bool noiseless = options.sigma == 0.0;
-  const double target =
-      noiseless ? options.noiseless_tol * variance : options.sigma * options.sigma;
+  const double target = target_loss(y, options);
   const double lower = noiseless ? 0.1 * target : (1.0 - options.band) * target;
   double lambda_lin = arma::abs(X.t() * yc).max() * 2.0 / n;
   if (!(lambda_lin > 0.0)) lambda_lin = 1.0;
@@ -231,6 +236,15 @@ ConstrainedResult fit_constrained(const arma::mat& X, const arma::vec& y,
   return out;
 }
 
+double sign_count_loss_bound(const arma::vec& y, arma::uword r, arma::uword k) {
+  constexpr std::string_view where = "sign_count_loss_bound";
+  theory::require(y.n_elem >= 1, where, "y must not be empty", y.n_elem);
+  theory::require(k <= r, where, "k must be <= r = " + std::to_string(r), k);
+  if (k == r) return arma::mean(arma::square(arma::clamp(y, -arma::datum::inf, 0.0)));
+  if (k == 0) return arma::mean(arma::square(arma::clamp(y, 0.0, arma::datum::inf)));
+  return 0.0;
+}
+
 L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1FitOptions& options,
                                theory::Engine& rng) {
   constexpr std::string_view where = "fit_l1_constrained";
@@ -278,6 +292,19 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
   };
 
   L1FitResult result;
+  // The sign counts tried: those whose loss bound does not exclude the target (all of them if
+  // it would exclude every one, so that an answer exists).
+  std::vector<char> tried(r + 1, 1);
+  if (options.skip_bounded_signs) {
+    const double target = target_loss(y, options.constrained);
+    std::vector<arma::uword> skip;
+    for (arma::uword k = 0; k <= r; ++k)
+      if (sign_count_loss_bound(y, r, k) > target) skip.push_back(k);
+    if (skip.size() < r + 1) {
+      for (const arma::uword k : skip) tried[k] = 0;
+      result.skipped = std::move(skip);
+    }
+  }
   bool have = false;
   std::vector<ConstrainedResult> best_k(r + 1);  // the best fit of each sign count so far
   std::vector<char> have_k(r + 1, 0);
@@ -320,6 +347,7 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
   };
 
   for (arma::uword k = 0; k <= r; ++k) {
+    if (!tried[k]) continue;
     const arma::vec a = sign_pattern(r, k);
     if (spectral) run(spectral_start(spectrum, r, k), k, StartKind::spectral, 0);
     for (std::size_t i = 0; i < options.random_starts; ++i) {
@@ -366,6 +394,7 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     SteinSpectrum spectrum_s;
     if (spectral_s) spectrum_s = stein_spectrum(Xs, y);
     for (arma::uword k = 0; k <= r; ++k) {
+      if (!tried[k]) continue;
       const arma::vec a = sign_pattern(r, k);
       ConstrainedResult best_s;
       bool have_s = false;
@@ -612,6 +641,7 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     const theory::Engine resume = rng;
     own_stream(0x1a7e57a2751a7e51ULL);
     for (arma::uword k = 0; k <= r; ++k) {
+      if (!tried[k]) continue;
       const arma::vec a = sign_pattern(r, k);
       const std::size_t before = result.starts.size();
       for (std::size_t i = 0; i < options.late_starts; ++i)
@@ -635,6 +665,7 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     const std::vector<ConstrainedResult> rescued =
         screened_round(options.rescue_starts, StartKind::rescue);
     for (arma::uword k = 0; k <= r; ++k) {
+      if (!tried[k]) continue;
       if (options.pruned_starts) pruned_start(k, rescued[k]);
       if (polish && have_k[k] && best_k_start[k] >= before) polished_start(k);
     }

@@ -140,12 +140,19 @@ struct L1FitOptions {
   bool pruned_starts = true;
   /// Fresh starts of each restricted problem of a pruned start, besides the cut fit: its
   /// spectral start (when spectral_starts = 1 and r ≤ m) and this many random starts in R^m;
-  /// 0 keeps only the cut fit.
-  std::size_t pruned_restarts = 2;
+  /// 0 keeps only the cut fit. The restricted problems are small (a few ms per start at m ≤ 20,
+  /// n = 100) and their fits often stall in a wrong basin even on the true rows alone (at n =
+  /// 100, p = 100 from 3 to 100% of random starts on the 6 true rows reach the truth, by
+  /// instance), so restarts there are cheap and pay. 4 (was 2) with pruned_grow = 6 (was 2): on
+  /// the noiseless certificate sweep at n = 100 (p = 100, r = 3, s = 6, 14 seeds × 20 trials;
+  /// session 11, README "Measured") optimizer failures 12 → 6 of 280 at 1.12× the time.
+  std::size_t pruned_restarts = 4;
   /// Rows a restricted problem of a pruned start may grow by while its best fit is infeasible:
   /// each time the row with the largest loss gradient at the embedded fit is added and the
-  /// problem refitted (stops early when that does not improve the fit); 0 = no growth.
-  std::size_t pruned_grow = 2;
+  /// problem refitted (stops early when that does not improve the fit); 0 = no growth. The
+  /// dense fits a pruned start cuts often rank a weak true row far down (rank 50–97 of 100 at
+  /// n = 100), so one cut misses it and the growth has to find it.
+  std::size_t pruned_grow = 6;
   /// Fits of each sign count a pruned start is run from: the best (1, the default) and then the
   /// next-best feasible fits with distinct ‖W‖₁ recorded up to the end of the first pruned
   /// starts (theirs included), up to this many in all; ≥ 1. The extra ones run after every
@@ -212,8 +219,24 @@ struct L1FitOptions {
   /// about +1.5 s on a 4.4 s fit, on those trials only). The failures at n ≤ 100 are feasible
   /// fits heavier than the truth, which it does not touch.
   std::size_t rescue_starts = 3;
+  /// Skip the sign counts that provably cannot meet the target (sign_count_loss_bound above
+  /// it): k = r when y has too much negative mass, k = 0 when it has too much positive mass.
+  /// Exact: no start of a skipped sign count could be feasible. On a mixed-sign truth it removes
+  /// two of the r + 1 sign counts: 0.64× the time per fit on the noiseless certificate sweep at
+  /// n = 100 (p = 100, r = 3, s = 6, 14 seeds × 20 trials; session 11, README "Measured"). It
+  /// changes the draws of every later start (the skipped starts drew from rng), so fits differ
+  /// from a run without it. Never skips every sign count (an answer must exist).
+  bool skip_bounded_signs = true;
   ConstrainedOptions constrained{};  ///< σ and the λ search
 };
+
+/// A lower bound on the training loss (1/n) Σ (y_i − f(x_i))² of every network with k of its r
+/// output signs +1: for k = r the network is ≥ 0 everywhere, so the loss is at least
+/// (1/n) Σ min(y_i, 0)²; for k = 0 it is ≤ 0, so at least (1/n) Σ max(y_i, 0)²; for 0 < k < r
+/// the bound is 0 (relu(L) − relu(−L) = L: any affine function, so nothing is excluded). Both
+/// bounds are attained in the limit (f = max(y, 0), resp. min(y, 0), is the closest sign-
+/// constrained vector). Throws std::invalid_argument for k > r or empty y.
+double sign_count_loss_bound(const arma::vec& y, arma::uword r, arma::uword k);
 
 /// Result of fit_l1_constrained.
 struct L1FitResult {
@@ -221,30 +244,33 @@ struct L1FitResult {
   arma::uword k = 0;                ///< its number of +1 signs
   std::size_t best_start = 0;       ///< index into `starts`
   std::vector<StartRecord> starts;  ///< every start, in the order run
+  /// Sign counts not tried because sign_count_loss_bound exceeds the target
+  /// (L1FitOptions::skip_bounded_signs), increasing.
+  std::vector<arma::uword> skipped;
 };
 
 /// The constrained fit of eq. (4). The signs are fixed up to a permutation by k, the number of
-/// +1 neurons; every k = 0..r is tried with the spectral start (if requested; needs r ≤ p) and
-/// `random_starts` random starts (columns N(0, I_p)/√p scaled to norm 1, b ~ U[−0.5, 0.5]),
-/// each through fit_constrained. Then, if screened_starts > 0, one screened start per k: the m
-/// inputs with the largest screen_scores are kept, the constrained problem on those m columns is
-/// solved for this k from its spectral start (if requested and r ≤ m) and `screened_starts`
-/// random starts (same law, in R^m), and its best fit, embedded with zero rows elsewhere, is
-/// refitted by fit_constrained on all p inputs with the continuation starting at the restricted
-/// fit's λ (if m = p the restricted fit is itself the answer of the start). The screened starts
-/// run after the spectral and random ones, so those draw exactly what they would without them:
-/// adding them can only lower the ‖W‖₁ of the answer; they draw from a stream split off rng and
-/// restore rng's state afterwards, so the starts after them draw the same numbers as without
-/// them (and differ only where they start from a better fit). Last, if pruned_starts, one pruned
-/// start per k whose best fit so far (over all its starts) has nnz non-zero rows: for m = ⌈nnz/2⌉,
-/// ⌈m/2⌉, … down to 2 the problem restricted to the m largest rows (ℓ2 row norm) is solved from
-/// the fit cut to those rows, with the continuation starting at the fit's λ, and from
-/// `pruned_restarts` fresh starts in R^m (the restricted spectral start and random starts); while
-/// its best fit is infeasible, the row set grows (at most `pruned_grow` times) by the row with the
-/// largest loss gradient at the embedded fit. The best feasible restricted fit over all m,
-/// embedded with zero rows elsewhere, is refitted on all p inputs from its λ.
-/// Then, if split_starts, for each sign count's best fit so far (feasible or not) and each pair
-/// of neurons (j, k) with a_j = +1, a_k = −1: with g_i = relu(z_ij) − relu(z_ik) the pair's
+/// +1 neurons; every k = 0..r (except those skip_bounded_signs excludes) is tried with the
+/// spectral start (if requested; needs r ≤ p) and `random_starts` random starts (columns N(0,
+/// I_p)/√p scaled to norm 1, b ~ U[−0.5, 0.5]), each through fit_constrained. Then, if
+/// screened_starts > 0, one screened start per k: the m inputs with the largest screen_scores are
+/// kept, the constrained problem on those m columns is solved for this k from its spectral start
+/// (if requested and r ≤ m) and `screened_starts` random starts (same law, in R^m), and its best
+/// fit, embedded with zero rows elsewhere, is refitted by fit_constrained on all p inputs with the
+/// continuation starting at the restricted fit's λ (if m = p the restricted fit is itself the
+/// answer of the start). The screened starts run after the spectral and random ones, so those draw
+/// exactly what they would without them: adding them can only lower the ‖W‖₁ of the answer; they
+/// draw from a stream split off rng and restore rng's state afterwards, so the starts after them
+/// draw the same numbers as without them (and differ only where they start from a better fit).
+/// Last, if pruned_starts, one pruned start per k whose best fit so far (over all its starts) has
+/// nnz non-zero rows: for m = ⌈nnz/2⌉, ⌈m/2⌉, … down to 2 the problem restricted to the m largest
+/// rows (ℓ2 row norm) is solved from the fit cut to those rows, with the continuation starting at
+/// the fit's λ, and from `pruned_restarts` fresh starts in R^m (the restricted spectral start and
+/// random starts); while its best fit is infeasible, the row set grows (at most `pruned_grow`
+/// times) by the row with the largest loss gradient at the embedded fit. The best feasible
+/// restricted fit over all m, embedded with zero rows elsewhere, is refitted on all p inputs from
+/// its λ. Then, if split_starts, for each sign count's best fit so far (feasible or not) and each
+/// pair of neurons (j, k) with a_j = +1, a_k = −1: with g_i = relu(z_ij) − relu(z_ik) the pair's
 /// output on sample i, (v, β) = argmin Σ_i (vᵀx_i + β − g_i)² (least squares; minimum norm when
 /// n ≤ p), the start sets w_j = v, b_j = β, w_k = −v, b_k = −β — so that the pair computes
 /// relu(L) − relu(−L) = L, the pair's linear part, exactly, with both kinks on L = 0 inside the

@@ -123,6 +123,9 @@ solvers::L1FitOptions basic_starts() {
   o.restore_rounds = 0;
   o.late_starts = 0;
   o.rescue_starts = 0;
+  // The tests of the other start kinds were written on fits over every sign count; the skip of
+  // bounded sign counts has its own tests at the end.
+  o.skip_bounded_signs = false;
   return o;
 }
 
@@ -424,18 +427,20 @@ TEST_CASE("fit_l1_constrained: recovers a small noiseless network", "[solver]") 
   const Instance inst = make_instance(20, 2, 4, 200, 0.0, 6);
   auto rng = sim::make_engine(5, 6, 0, sim::Stream::solver);
   const auto fit = solvers::fit_l1_constrained(inst.X, inst.y, {.r = 2}, rng);
-  // k = 0, 1, 2 × (1 spectral + 2 random, then at most 1 pruned and 2 polished; screened starts
-  // are off), then per k 4 late starts and at most 1 pruned and 2 polished after them
+  // One sign of each: k = 0 and k = 2 cannot meet the target and are skipped; k = 1 gets 1
+  // spectral + 2 random starts, then at most 1 pruned and 2 polished (screened starts are off),
+  // then 4 late starts and at most 1 pruned and 2 polished after them.
+  REQUIRE(fit.skipped == std::vector<arma::uword>{0, 2});
   std::map<solvers::StartKind, int> kinds;
   for (const auto& s : fit.starts) ++kinds[s.kind];
-  REQUIRE(kinds[solvers::StartKind::spectral] == 3);
-  REQUIRE(kinds[solvers::StartKind::random] == 6);
+  REQUIRE(kinds[solvers::StartKind::spectral] == 1);
+  REQUIRE(kinds[solvers::StartKind::random] == 2);
   REQUIRE(kinds[solvers::StartKind::screened] == 0);
-  REQUIRE(kinds[solvers::StartKind::late] == 12);
-  REQUIRE(kinds[solvers::StartKind::pruned] <= 6);
-  REQUIRE(kinds[solvers::StartKind::polished] <= 12);
-  REQUIRE(fit.starts.size() == 21 + static_cast<std::size_t>(kinds[solvers::StartKind::pruned] +
-                                                             kinds[solvers::StartKind::polished]));
+  REQUIRE(kinds[solvers::StartKind::late] == 4);
+  REQUIRE(kinds[solvers::StartKind::pruned] <= 2);
+  REQUIRE(kinds[solvers::StartKind::polished] <= 4);
+  REQUIRE(fit.starts.size() == 7 + static_cast<std::size_t>(kinds[solvers::StartKind::pruned] +
+                                                            kinds[solvers::StartKind::polished]));
   REQUIRE(fit.best.feasible);
   REQUIRE(fit.best.fit.loss <= 1e-6 * arma::var(inst.y, 1));
   const auto d2 = theory::distance_d2(fit.best.fit.net, inst.truth);
@@ -584,7 +589,8 @@ TEST_CASE("fit_l1_constrained: a screened start alone recovers when the screen h
                                                 .screen_size = 20,
                                                 .pruned_starts = false,
                                                 .lp_rounds = 0,
-                                                .late_starts = 0},
+                                                .late_starts = 0,
+                                                .skip_bounded_signs = false},
                                                rng);
   REQUIRE(fit.starts.size() == 3);
   for (const auto& s : fit.starts) REQUIRE(s.kind == solvers::StartKind::screened);
@@ -677,7 +683,8 @@ TEST_CASE("fit_l1_constrained: extra pruned parents come after the first pruned 
   for (const std::uint64_t trial : {4, 7, 10}) {
     CAPTURE(trial);
     const Instance inst = make_instance(30, 3, 6, 40, 0.0, trial);
-    const solvers::L1FitOptions base{.r = 3, .lp_rounds = 0, .restore_rounds = 0, .late_starts = 0};
+    const solvers::L1FitOptions base{
+        .r = 3, .lp_rounds = 0, .restore_rounds = 0, .late_starts = 0, .skip_bounded_signs = false};
     solvers::L1FitOptions more = base;
     more.pruned_parents = 3;
     const OffOn r = fit_off_on(inst, 13, trial, base, more);
@@ -710,7 +717,7 @@ TEST_CASE("fit_l1_constrained: late starts come last, from their own stream, and
   for (const std::uint64_t trial : {1, 7, 9}) {
     CAPTURE(trial);
     const Instance inst = make_instance(30, 3, 6, 40, 0.0, trial);
-    const solvers::L1FitOptions base{.r = 3, .late_starts = 0};
+    const solvers::L1FitOptions base{.r = 3, .late_starts = 0, .skip_bounded_signs = false};
     solvers::L1FitOptions late = base;
     late.late_starts = 3;
     const OffOn r = fit_off_on(inst, 14, trial, base, late);
@@ -813,8 +820,10 @@ TEST_CASE("fit_l1_constrained: the small-n boost runs at n <= p + 1 only", "[sol
     const Instance inst = make_instance(40, 3, 6, 36, 0.0, 1);
     auto rng1 = sim::make_engine(5, 16, 0, sim::Stream::solver), rng2 = rng1;
     const auto off = solvers::fit_l1_constrained(
-        inst.X, inst.y, {.r = 3, .small_n_boost = false, .late_starts = 0}, rng1);
-    const auto on = solvers::fit_l1_constrained(inst.X, inst.y, {.r = 3, .late_starts = 0}, rng2);
+        inst.X, inst.y,
+        {.r = 3, .small_n_boost = false, .late_starts = 0, .skip_bounded_signs = false}, rng1);
+    const auto on = solvers::fit_l1_constrained(
+        inst.X, inst.y, {.r = 3, .late_starts = 0, .skip_bounded_signs = false}, rng2);
     const std::size_t first = 4 * 3;  // k = 0..3 × (spectral + 2 random)
     for (std::size_t i = 0; i < first; ++i) {
       CAPTURE(i);
@@ -841,8 +850,10 @@ TEST_CASE("fit_l1_constrained: the small-n boost runs at n <= p + 1 only", "[sol
     const Instance inst = make_instance(40, 3, 6, 150, 0.0, 0);
     auto rng1 = sim::make_engine(5, 17, 0, sim::Stream::solver), rng2 = rng1;
     const auto off = solvers::fit_l1_constrained(
-        inst.X, inst.y, {.r = 3, .small_n_boost = false, .late_starts = 0}, rng1);
-    const auto on = solvers::fit_l1_constrained(inst.X, inst.y, {.r = 3, .late_starts = 0}, rng2);
+        inst.X, inst.y,
+        {.r = 3, .small_n_boost = false, .late_starts = 0, .skip_bounded_signs = false}, rng1);
+    const auto on = solvers::fit_l1_constrained(
+        inst.X, inst.y, {.r = 3, .late_starts = 0, .skip_bounded_signs = false}, rng2);
     REQUIRE(on.starts.size() == off.starts.size());
     for (std::size_t i = 0; i < off.starts.size(); ++i) {
       REQUIRE(on.starts[i].kind == off.starts[i].kind);
@@ -907,8 +918,11 @@ TEST_CASE("fit_l1_constrained: a pruned start's restarts and growth find a suppo
   const auto [truth, data, l1_truth] = sweep_trial(7, 2, 3, 200, 6, 0.5);
   auto rng1 = sim::make_engine(7, 2, 3, sim::Stream::solver), rng2 = rng1;
   const auto plain = solvers::fit_l1_constrained(
-      data.X, data.y, {.r = 3, .pruned_restarts = 0, .pruned_grow = 0, .lp_rounds = 0}, rng1);
-  const auto full = solvers::fit_l1_constrained(data.X, data.y, {.r = 3, .lp_rounds = 0}, rng2);
+      data.X, data.y,
+      {.r = 3, .pruned_restarts = 0, .pruned_grow = 0, .lp_rounds = 0, .skip_bounded_signs = false},
+      rng1);
+  const auto full = solvers::fit_l1_constrained(
+      data.X, data.y, {.r = 3, .lp_rounds = 0, .skip_bounded_signs = false}, rng2);
   CAPTURE(plain.best.fit.l1, full.best.fit.l1, l1_truth);
   REQUIRE(plain.best.fit.l1 > 1.2 * l1_truth);
   // The same spectral and random starts before the pruned ones.
@@ -967,17 +981,28 @@ RestorePair restore_pair(std::uint64_t seed, std::uint64_t cell, std::uint64_t t
   RestorePair out{sweep_trial(seed, cell, trial, n, 6, 0.5), {}, {}};
   const auto& data = out.trial.data;
   auto rng1 = sim::make_engine(seed, cell, trial, sim::Stream::solver), rng2 = rng1;
-  // Without the small-n boost, whose polished starts would come after the restored ones.
-  out.off = solvers::fit_l1_constrained(
-      data.X, data.y,
-      {.r = 3, .small_n_boost = false, .restore_rounds = 0, .late_starts = 0, .rescue_starts = 0},
-      rng1);
+  // Without the small-n boost, whose polished starts would come after the restored ones, and
+  // with the pruned restarts and growth of 2 each of the solver the trials were picked on (with
+  // the defaults 4 and 6 of session 11 seed 17's trial 16 is feasible without any restore).
+  out.off = solvers::fit_l1_constrained(data.X, data.y,
+                                        {.r = 3,
+                                         .pruned_restarts = 2,
+                                         .pruned_grow = 2,
+                                         .small_n_boost = false,
+                                         .restore_rounds = 0,
+                                         .late_starts = 0,
+                                         .rescue_starts = 0,
+                                         .skip_bounded_signs = false},
+                                        rng1);
   out.on = solvers::fit_l1_constrained(data.X, data.y,
                                        {.r = 3,
+                                        .pruned_restarts = 2,
+                                        .pruned_grow = 2,
                                         .small_n_boost = false,
                                         .restore_any_n = any_n,
                                         .late_starts = 0,
-                                        .rescue_starts = 0},
+                                        .rescue_starts = 0,
+                                        .skip_bounded_signs = false},
                                        rng2);
   CAPTURE(out.off.best.fit.loss, out.off.best.target, out.on.best.fit.loss, out.on.best.fit.l1,
           out.trial.l1_truth);
@@ -1039,8 +1064,98 @@ TEST_CASE("fit_l1_constrained: with restore_any_n a restored start at n > p + 1 
   REQUIRE(r.on.best.fit.l1 <= r.trial.l1_truth * (1.0 + 1e-3));
   REQUIRE(theory::distance_d2(r.on.best.fit.net, r.trial.truth).value < 0.1);
   auto rng = sim::make_engine(17, 2, 16, sim::Stream::solver);
-  const auto plain = solvers::fit_l1_constrained(
-      r.trial.data.X, r.trial.data.y, {.r = 3, .late_starts = 0, .rescue_starts = 0}, rng);
+  const auto plain = solvers::fit_l1_constrained(r.trial.data.X, r.trial.data.y,
+                                                 {.r = 3,
+                                                  .pruned_restarts = 2,
+                                                  .pruned_grow = 2,
+                                                  .late_starts = 0,
+                                                  .rescue_starts = 0,
+                                                  .skip_bounded_signs = false},
+                                                 rng);
   REQUIRE(plain.starts.size() == r.off.starts.size());
   REQUIRE(plain.best.fit.l1 == r.off.best.fit.l1);
+}
+
+TEST_CASE("sign_count_loss_bound is attained and bounds every network of its sign count",
+          "[solver]") {
+  auto rng = sim::make_engine(5, 0, 0, sim::Stream::solver);
+  const Instance inst = make_instance(10, 3, 4, 60, 0.0, 3);
+  const arma::vec& y = inst.y;
+  REQUIRE(y.min() < 0.0);
+  REQUIRE(y.max() > 0.0);
+  // Attained by the closest sign-constrained output vector, computed here by its definition.
+  arma::vec pos = y, neg = y;
+  pos.transform([](double v) { return v > 0.0 ? v : 0.0; });
+  neg.transform([](double v) { return v < 0.0 ? v : 0.0; });
+  REQUIRE(solvers::sign_count_loss_bound(y, 3, 3) ==
+          Approx(arma::mean(arma::square(y - pos))).epsilon(1e-14));
+  REQUIRE(solvers::sign_count_loss_bound(y, 3, 0) ==
+          Approx(arma::mean(arma::square(y - neg))).epsilon(1e-14));
+  REQUIRE(solvers::sign_count_loss_bound(y, 3, 1) == 0.0);
+  REQUIRE(solvers::sign_count_loss_bound(y, 3, 2) == 0.0);
+  // Every network with all signs +1 (all −1) has at least that loss: 200 random networks, at
+  // scales from tiny to large.
+  for (int i = 0; i < 200; ++i) {
+    for (const arma::uword k : {arma::uword{0}, arma::uword{3}}) {
+      Network net = random_start(10, solvers::sign_pattern(3, k), rng);
+      net.W *= std::pow(10.0, (i % 5) - 2.0);
+      const double loss = arma::mean(arma::square(y - theory::predict(net, inst.X)));
+      REQUIRE(loss >= solvers::sign_count_loss_bound(y, 3, k));
+    }
+  }
+  REQUIRE_THROWS_AS(solvers::sign_count_loss_bound(y, 3, 4), std::invalid_argument);
+  REQUIRE_THROWS_AS(solvers::sign_count_loss_bound(arma::vec(), 3, 0), std::invalid_argument);
+}
+
+TEST_CASE("fit_l1_constrained skips exactly the sign counts its loss bound excludes", "[solver]") {
+  solvers::L1FitOptions on = basic_starts();
+  on.skip_bounded_signs = true;
+  solvers::L1FitOptions off = on;
+  off.skip_bounded_signs = false;
+  // Mixed signs: k = 0 and k = 3 are skipped; with the skip off every fit of theirs is
+  // infeasible (what the bound proves), and the skipped fit's answer is feasible.
+  {
+    const Instance inst = make_instance(20, 3, 6, 80, 0.0, 4);
+    auto rng_on = sim::make_engine(6, 0, 0, sim::Stream::solver);
+    auto rng_off = sim::make_engine(6, 0, 0, sim::Stream::solver);
+    const auto fit_on = solvers::fit_l1_constrained(inst.X, inst.y, on, rng_on);
+    const auto fit_off = solvers::fit_l1_constrained(inst.X, inst.y, off, rng_off);
+    REQUIRE(fit_on.skipped == std::vector<arma::uword>{0, 3});
+    REQUIRE(fit_off.skipped.empty());
+    for (const auto& s : fit_on.starts) REQUIRE((s.k == 1 || s.k == 2));
+    std::size_t extreme = 0;
+    for (const auto& s : fit_off.starts) {
+      if (s.k != 0 && s.k != 3) continue;
+      ++extreme;
+      REQUIRE_FALSE(s.feasible);
+      REQUIRE(s.loss >= solvers::sign_count_loss_bound(inst.y, 3, s.k) * (1 - 1e-12));
+    }
+    REQUIRE(extreme == fit_off.starts.size() - fit_on.starts.size());
+  }
+  // All signs +1: y ≥ 0, so only k = 0 is skipped, and k = 3 is tried.
+  {
+    auto rng_t = sim::make_engine(78, 0, 0, sim::Stream::truth);
+    auto rng_d = sim::make_engine(78, 0, 0, sim::Stream::data);
+    const Network truth = sim::make_truth(
+        {.p = 20, .r = 3, .s = 6, .B = 2.0, .bias_bound = 1.0, .mu = 0.5, .positive = 3}, rng_t);
+    const auto data = sim::make_data(truth, {.n = 80, .sigma = 0.0}, rng_d);
+    REQUIRE(data.y.min() >= 0.0);
+    auto rng = sim::make_engine(6, 0, 1, sim::Stream::solver);
+    const auto fit = solvers::fit_l1_constrained(data.X, data.y, on, rng);
+    REQUIRE(fit.skipped == std::vector<arma::uword>{0});
+    bool tried_r = false;
+    for (const auto& s : fit.starts) tried_r = tried_r || s.k == 3;
+    REQUIRE(tried_r);
+  }
+  // r = 1 on mixed-sign y: both sign counts are excluded, so neither is skipped (an answer must
+  // exist), and the answer is infeasible.
+  {
+    const Instance inst = make_instance(20, 3, 6, 80, 0.0, 4);
+    solvers::L1FitOptions one = on;
+    one.r = 1;
+    auto rng = sim::make_engine(6, 0, 2, sim::Stream::solver);
+    const auto fit = solvers::fit_l1_constrained(inst.X, inst.y, one, rng);
+    REQUIRE(fit.skipped.empty());
+    REQUIRE_FALSE(fit.best.feasible);
+  }
 }
