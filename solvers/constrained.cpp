@@ -293,17 +293,19 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
 
   L1FitResult result;
   // The sign counts tried: those whose loss bound does not exclude the target (all of them if
-  // it would exclude every one, so that an answer exists).
-  std::vector<char> tried(r + 1, 1);
-  if (options.skip_bounded_signs) {
-    const double target = target_loss(y, options.constrained);
-    std::vector<arma::uword> skip;
-    for (arma::uword k = 0; k <= r; ++k)
-      if (sign_count_loss_bound(y, r, k) > target) skip.push_back(k);
-    if (skip.size() < r + 1) {
-      for (const arma::uword k : skip) tried[k] = 0;
-      result.skipped = std::move(skip);
-    }
+  // it would exclude every one, so that an answer exists). Sign counts never tried have no fit
+  // (have_k stays 0), so the loops over fits below need no check of their own.
+  std::vector<arma::uword> counts;
+  const double target = target_loss(y, options.constrained);
+  for (arma::uword k = 0; k <= r; ++k) {
+    if (options.skip_bounded_signs && sign_count_loss_bound(y, r, k) > target)
+      result.skipped.push_back(k);
+    else
+      counts.push_back(k);
+  }
+  if (counts.empty()) {
+    counts = std::move(result.skipped);
+    result.skipped.clear();
   }
   bool have = false;
   std::vector<ConstrainedResult> best_k(r + 1);  // the best fit of each sign count so far
@@ -346,8 +348,7 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     record(fit_constrained(X, y, start, options.constrained, rng), k, kind, index, 0, 0);
   };
 
-  for (arma::uword k = 0; k <= r; ++k) {
-    if (!tried[k]) continue;
+  for (const arma::uword k : counts) {
     const arma::vec a = sign_pattern(r, k);
     if (spectral) run(spectral_start(spectrum, r, k), k, StartKind::spectral, 0);
     for (std::size_t i = 0; i < options.random_starts; ++i) {
@@ -393,8 +394,7 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     const bool spectral_s = options.spectral_starts == 1 && r <= m;
     SteinSpectrum spectrum_s;
     if (spectral_s) spectrum_s = stein_spectrum(Xs, y);
-    for (arma::uword k = 0; k <= r; ++k) {
-      if (!tried[k]) continue;
+    for (const arma::uword k : counts) {
       const arma::vec a = sign_pattern(r, k);
       ConstrainedResult best_s;
       bool have_s = false;
@@ -640,8 +640,7 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
   if (options.late_starts > 0) {
     const theory::Engine resume = rng;
     own_stream(0x1a7e57a2751a7e51ULL);
-    for (arma::uword k = 0; k <= r; ++k) {
-      if (!tried[k]) continue;
+    for (const arma::uword k : counts) {
       const arma::vec a = sign_pattern(r, k);
       const std::size_t before = result.starts.size();
       for (std::size_t i = 0; i < options.late_starts; ++i)
@@ -664,8 +663,7 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
     const std::size_t before = result.starts.size();
     const std::vector<ConstrainedResult> rescued =
         screened_round(options.rescue_starts, StartKind::rescue);
-    for (arma::uword k = 0; k <= r; ++k) {
-      if (!tried[k]) continue;
+    for (const arma::uword k : counts) {
       if (options.pruned_starts) pruned_start(k, rescued[k]);
       if (polish && have_k[k] && best_k_start[k] >= before) polished_start(k);
     }
