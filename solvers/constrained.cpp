@@ -82,6 +82,9 @@ constexpr double kRestoreLoss = 0.01;
 /// when the options leave them at 0 (the values of the measured sweeps, README "Measured").
 constexpr std::size_t kSmallNScreened = 3;
 constexpr std::size_t kSmallNLpRounds = 40;
+/// small_n_boost: fits of each sign count a pruned start is run from at n ≤ p + 1 when the
+/// options leave pruned_parents at 1.
+constexpr std::size_t kSmallNParents = 5;
 
 /// The loss level fit_constrained aims at: σ², or at σ = 0 noiseless_tol · Var(y) (divisor n).
 double target_loss(const arma::vec& y, const ConstrainedOptions& o) {
@@ -264,8 +267,8 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
                   options.spectral_starts + options.random_starts + options.screened_starts);
   const arma::uword p = X.n_cols, r = options.r;
   const bool spectral = options.spectral_starts == 1 && r <= p;
-  // At n ≤ p + 1 (small_n_boost): screened starts and polished starts over all p rows even when
-  // the options leave them off — there the fits are cheap, the LPs small, and the optimizer
+  // At n ≤ p + 1 (small_n_boost): screened starts, polished starts over all p rows and extra
+  // pruned parents even when the options leave them off — there the fits are cheap, the LPs small, and the optimizer
   // misses the most (README, "Measured").
   const bool small_n = options.small_n_boost && X.n_rows <= p + 1;
   const std::size_t screened_starts =
@@ -273,6 +276,8 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
   const std::size_t lp_rounds =
       options.lp_rounds > 0 ? options.lp_rounds : (small_n ? kSmallNLpRounds : 0);
   const bool lp_all_rows = options.lp_all_rows || small_n;
+  const std::size_t pruned_parents =
+      options.pruned_parents > 1 ? options.pruned_parents : (small_n ? kSmallNParents : 1);
   SteinSpectrum spectrum;
   if (spectral) spectrum = stein_spectrum(X, y);
 
@@ -312,9 +317,9 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
   std::vector<char> have_k(r + 1, 0);
   std::vector<std::size_t> best_k_start(r + 1, 0);  // index into result.starts of best_k[k]
   // Feasible fits of each sign count recorded up to the end of the first pruned starts
-  // (pruned_parents > 1 only): the parents of the extra pruned starts.
+  // (more than one pruned parent only): the parents of the extra pruned starts.
   std::vector<std::vector<ConstrainedResult>> feasible_k(r + 1);
-  bool keep_feasible = options.pruned_parents > 1;
+  bool keep_feasible = pruned_parents > 1;
   auto record = [&](ConstrainedResult c, arma::uword k, StartKind kind, std::size_t index,
                     std::size_t extra_solves, std::size_t extra_iterations) {
     StartRecord rec{.k = k,
@@ -513,14 +518,14 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
   // greedy: a lighter fit can sit in a basin whose largest rows miss a true row that a heavier
   // fit ranks high.
   keep_feasible = false;
-  for (arma::uword k = 0; k <= r && options.pruned_starts && options.pruned_parents > 1; ++k) {
+  for (arma::uword k = 0; k <= r && options.pruned_starts && pruned_parents > 1; ++k) {
     std::vector<ConstrainedResult>& fits = feasible_k[k];
     std::stable_sort(
         fits.begin(), fits.end(),
         [&](const ConstrainedResult& u, const ConstrainedResult& v) { return better(u, v); });
     std::size_t used = 1;  // the best fit was pruned above
     double last_l1 = fits.empty() ? 0.0 : fits.front().fit.l1;
-    for (std::size_t i = 1; i < fits.size() && used < options.pruned_parents; ++i) {
+    for (std::size_t i = 1; i < fits.size() && used < pruned_parents; ++i) {
       if (fits[i].fit.l1 == last_l1) continue;
       last_l1 = fits[i].fit.l1;
       pruned_start(k, fits[i]);

@@ -156,7 +156,8 @@ struct L1FitOptions {
   /// Fits of each sign count a pruned start is run from: the best (1, the default) and then the
   /// next-best feasible fits with distinct ‖W‖₁ recorded up to the end of the first pruned
   /// starts (theirs included), up to this many in all; ≥ 1. The extra ones run after every
-  /// first pruned start. Measured (README): no class changed on the six-seed certificate sweep.
+  /// first pruned start. At n ≤ p + 1 small_n_boost makes 1 mean 5. Measured (README): at n > p + 1
+  /// no class changed on the six-seed certificate sweep; at n = p = 100 see small_n_boost.
   std::size_t pruned_parents = 1;
   /// σ = 0 only: LP budget (PatternLpOptions::max_rounds) of the polished starts; 0 (the
   /// default) turns them off. See fit_l1_constrained. Measured on the noiseless sweep n ∈ {50,
@@ -169,12 +170,14 @@ struct L1FitOptions {
   /// (README, "Measured"): on the 8 optimizer failures at n = 100 of the noiseless sweep (p = 100,
   /// r = 3, s = 6, seeds 7, 11, 13, 17) it removes 1; the descent is local.
   bool lp_all_rows = false;
-  /// At n ≤ p + 1 only: 3 screened starts when screened_starts = 0, and polished starts over all
-  /// p rows (40 LPs when lp_rounds = 0). There a fit costs about a second at p = 100, the LPs
-  /// are small, and most optimizer failures happen. Measured on the noiseless sweep n ∈ {50,
-  /// 100, 200, 400}, p = 100, r = 3, s = 6, 20 trials per n, seeds 7, 11, 13, 17, 19, 23 (README,
-  /// "Measured"): optimizer failures at n = 100 6 of 120 against 10 without it, at 1.5× (n = 50)
-  /// and 1.8× (n = 100) the time per fit; n > p + 1 is untouched.
+  /// At n ≤ p + 1 only: 3 screened starts when screened_starts = 0, polished starts over all
+  /// p rows (40 LPs when lp_rounds = 0), and 5 pruned parents when pruned_parents = 1. There a
+  /// fit costs about a second at p = 100, the LPs are small, and most optimizer failures happen.
+  /// Measured on the noiseless sweep n ∈ {50, 100, 200, 400}, p = 100, r = 3, s = 6, 20 trials
+  /// per n, seeds 7, 11, 13, 17, 19, 23 (README, "Measured"): optimizer failures at n = 100 6 of
+  /// 120 against 10 without it, at 1.5× (n = 50) and 1.8× (n = 100) the time per fit; n > p + 1
+  /// is untouched. The 5 parents (session 12; 14 seeds × 20 trials): at n = 100 optimizer
+  /// failures 8 → 4 of 280 (at most 1 in every seed's 20) at 1.21× the time per fit.
   bool small_n_boost = true;
   /// Split starts (off by default; see fit_l1_constrained): for each sign count's best fit so
   /// far and each pair of neurons j (a_j = +1), k (a_k = −1), the pair's output is replaced by its

@@ -813,12 +813,13 @@ TEST_CASE(
 }
 
 TEST_CASE("fit_l1_constrained: the small-n boost runs at n <= p + 1 only", "[solver][screen]") {
-  // At n ≤ p + 1 it adds screened starts (3 per sign count, in one start record each) and
-  // polished starts over all rows; the spectral and random starts before them are bit-identical
-  // without it, and so is the whole fit at n > p + 1.
+  // At n ≤ p + 1 it adds screened starts (3 per sign count, in one start record each),
+  // polished starts over all rows and pruned starts from up to 5 parents per sign count — the
+  // very fit of those options set explicitly with the boost off; the spectral and random starts
+  // before them are bit-identical without it, and so is the whole fit at n > p + 1.
   {
     const Instance inst = make_instance(40, 3, 6, 36, 0.0, 1);
-    auto rng1 = sim::make_engine(5, 16, 0, sim::Stream::solver), rng2 = rng1;
+    auto rng1 = sim::make_engine(5, 16, 0, sim::Stream::solver), rng2 = rng1, rng3 = rng1;
     const auto off = solvers::fit_l1_constrained(
         inst.X, inst.y,
         {.r = 3, .small_n_boost = false, .late_starts = 0, .skip_bounded_signs = false}, rng1);
@@ -845,6 +846,24 @@ TEST_CASE("fit_l1_constrained: the small-n boost runs at n <= p + 1 only", "[sol
     const arma::vec f = theory::predict(on.best.fit.net, inst.X);
     REQUIRE(on.best.fit.loss == Approx(arma::mean(arma::square(inst.y - f))).epsilon(1e-9));
     REQUIRE(on.best.fit.loss <= on.best.target);
+    const auto explicit_options = solvers::fit_l1_constrained(inst.X, inst.y,
+                                                              {.r = 3,
+                                                               .screened_starts = 3,
+                                                               .pruned_parents = 5,
+                                                               .lp_rounds = 40,
+                                                               .lp_all_rows = true,
+                                                               .small_n_boost = false,
+                                                               .late_starts = 0,
+                                                               .skip_bounded_signs = false},
+                                                              rng3);
+    REQUIRE(explicit_options.starts.size() == on.starts.size());
+    for (std::size_t i = 0; i < on.starts.size(); ++i) {
+      CAPTURE(i);
+      REQUIRE(explicit_options.starts[i].kind == on.starts[i].kind);
+      REQUIRE(explicit_options.starts[i].l1 == on.starts[i].l1);
+      REQUIRE(explicit_options.starts[i].loss == on.starts[i].loss);
+    }
+    REQUIRE(rng3 == rng2);
   }
   {
     const Instance inst = make_instance(40, 3, 6, 150, 0.0, 0);
