@@ -177,7 +177,8 @@ struct L1FitOptions {
   /// per n, seeds 7, 11, 13, 17, 19, 23 (README, "Measured"): optimizer failures at n = 100 6 of
   /// 120 against 10 without it, at 1.5× (n = 50) and 1.8× (n = 100) the time per fit; n > p + 1
   /// is untouched. The 5 parents (session 12; 14 seeds × 20 trials): at n = 100 optimizer
-  /// failures 8 → 4 of 280 (at most 1 in every seed's 20) at 1.21× the time per fit.
+  /// failures 8 → 4 of 280 (at most 1 in every seed's 20) at 1.22× the time per fit (n = 50:
+  /// none before or after, 1.93×).
   bool small_n_boost = true;
   /// Split starts (off by default; see fit_l1_constrained): for each sign count's best fit so
   /// far and each pair of neurons j (a_j = +1), k (a_k = −1), the pair's output is replaced by its
