@@ -360,6 +360,9 @@ void validate(const NnOptions& o, std::string_view where) {
                       "adaptive_screen_lambdas must be finite and > 0", l);
     theory::require(std::isfinite(o.adaptive_se_factor) && o.adaptive_se_factor >= 0.0, w,
                     "adaptive_se_factor must be finite and >= 0", o.adaptive_se_factor);
+    theory::require(
+        std::isfinite(o.adaptive_lambda2_se_factor) && o.adaptive_lambda2_se_factor >= 0.0, w,
+        "adaptive_lambda2_se_factor must be finite and >= 0", o.adaptive_lambda2_se_factor);
     theory::require(std::isfinite(o.adaptive_gamma) && o.adaptive_gamma > 0.0, w,
                     "adaptive_gamma must be finite and > 0", o.adaptive_gamma);
   }
@@ -542,7 +545,7 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& o, theory:
         },
         at.weights);
     const std::size_t k2 =
-        pick_candidate(out.adaptive_candidates_, amse, ase, o.rule, o.adaptive_se_factor);
+        pick_candidate(out.adaptive_candidates_, amse, ase, o.rule, o.adaptive_lambda2_se_factor);
     out.adaptive_chosen_ = k2;
     train_net = nets[k2];
     const double lambda2 = adaptive[k2];

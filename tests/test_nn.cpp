@@ -376,6 +376,8 @@ TEST_CASE("fit_nn (adaptive): the second stage is the weighted fit on the first 
   o.adaptive_lambdas = {0.1, 0.05, 0.03};
   o.adaptive_screen_lambdas = {};
   o.adaptive_se_factor = o.se_factor;
+  o.adaptive_lambda2_se_factor = GENERATE(0.0, 1.0);
+  CAPTURE(o.adaptive_lambda2_se_factor);
   auto rng = sim::make_engine(6, 0, 0, sim::Stream::solver);
   const solvers::NnFit fit = solvers::fit_nn(pr.X, pr.y, o, rng);
   REQUIRE(arma::approx_equal(fit.first_net().W, one.net().W, "absdiff", 0.0));
@@ -383,6 +385,20 @@ TEST_CASE("fit_nn (adaptive): the second stage is the weighted fit on the first 
   const double lambda2 = fit.adaptive_chosen().lambda;
   REQUIRE(std::find(o.adaptive_lambdas.begin(), o.adaptive_lambdas.end(), lambda2) !=
           o.adaptive_lambdas.end());
+  // λ₂ is the largest value whose held-out MSE is within adaptive_lambda2_se_factor standard
+  // errors of the smallest (recomputed here from the recorded path).
+  {
+    const auto& cands = fit.adaptive_candidates();
+    std::size_t best = 0;
+    for (std::size_t k = 1; k < cands.size(); ++k)
+      if (cands[k].validation_mse < cands[best].validation_mse) best = k;
+    const double bound =
+        cands[best].validation_mse + o.adaptive_lambda2_se_factor * cands[best].validation_std_err;
+    double expect = 0.0;
+    for (const auto& c : cands)
+      if (c.validation_mse <= bound) expect = std::max(expect, c.lambda);
+    REQUIRE(lambda2 == expect);
+  }
 
   const arma::vec norms = theory::row_norms(fit.first_net().W);
   const arma::uvec rows = arma::find(norms > 0.0);
@@ -440,6 +456,10 @@ TEST_CASE("fit_nn (adaptive): screen values extend the first stage's grid, optio
   o.adaptive_screen_lambdas = {};
   o.adaptive_se_factor = -1.0;
   REQUIRE_THROWS_WITH(solvers::NnMethod(o), Catch::Contains("adaptive_se_factor must be"));
+  o.adaptive_se_factor = 0.0;
+  o.adaptive_lambda2_se_factor = std::nan("");
+  REQUIRE_THROWS_WITH(solvers::NnMethod(o),
+                      Catch::Contains("adaptive_lambda2_se_factor must be finite and >= 0"));
 }
 
 /// friedman on x ~ U[0, 1]^p (sim::friedman_sample): y = 10 sin(π x₁ x₂) + 20 (x₃ − ½)² + 10 x₄
@@ -536,6 +556,7 @@ TEST_CASE("nn: the default λ grid is log-spaced from 0.3 down to the floor 0.09
   REQUIRE_FALSE(o.adaptive);
   REQUIRE(o.adaptive_gamma == 1.5);
   REQUIRE(o.adaptive_se_factor == 0.0);
+  REQUIRE(o.adaptive_lambda2_se_factor == 0.5);
   REQUIRE(o.adaptive_lambdas.back() == 0.01);
   REQUIRE(o.adaptive_screen_lambdas == std::vector<double>{0.07, 0.05});
   REQUIRE_FALSE(solvers::NnOptions::paper_grid(solvers::NnOptimizer::prox).adaptive);
@@ -670,6 +691,7 @@ TEST_CASE("nn: selection quality on the paper's nn data (report)", "[.nn_quality
   const int reps = std::stoi(env("RELUID_NN_REPS", "12"));
   const solvers::NnOptimizer opt = solvers::parse_nn_optimizer(env("RELUID_NN_OPTIMIZER", "prox"));
   solvers::NnOptions o;
+  unsigned long seed = 99;
   if (env("RELUID_NN_GRID", "default") == "paper") o = solvers::NnOptions::paper_grid(opt);
   o.optimizer = opt;
   if (std::getenv("RELUID_NN_SELECTION"))
@@ -683,22 +705,27 @@ TEST_CASE("nn: selection quality on the paper's nn data (report)", "[.nn_quality
   if (std::getenv("RELUID_NN_GAMMA")) o.adaptive_gamma = std::stod(env("RELUID_NN_GAMMA", ""));
   if (std::getenv("RELUID_NN_ADAPTIVE_SE"))
     o.adaptive_se_factor = std::stod(env("RELUID_NN_ADAPTIVE_SE", ""));
+  if (std::getenv("RELUID_NN_ADAPTIVE_SE2"))
+    o.adaptive_lambda2_se_factor = std::stod(env("RELUID_NN_ADAPTIVE_SE2", ""));
+  if (std::getenv("RELUID_NN_SEED")) seed = std::stoul(env("RELUID_NN_SEED", ""));
   if (std::getenv("RELUID_NN_SCREEN_LAMBDAS"))
     o.adaptive_screen_lambdas = numbers(env("RELUID_NN_SCREEN_LAMBDAS", ""));
   if (std::getenv("RELUID_NN_ADAPTIVE_LAMBDAS"))
     o.adaptive_lambdas = numbers(env("RELUID_NN_ADAPTIVE_LAMBDAS", ""));
+  if (std::getenv("RELUID_NN_TIED")) o.split.tied_min_start = env("RELUID_NN_TIED", "1") == "1";
+  const sim::PaperDataset dataset = sim::parse_paper_dataset(env("RELUID_NN_DATASET", "nn"));
   const solvers::NnMethod method(o);
   for (double sigma : numbers(env("RELUID_NN_SIGMAS", "0,0.5,1,5"))) {
     arma::vec tp(reps), fp(reps), mse(reps), secs(reps), tp1(reps), fp1(reps), lambda(reps),
         lambda2(reps, arma::fill::zeros);
     for (int t = 0; t < reps; ++t) {
-      const sim::PaperData d = sim::make_paper_data(
-          {.dataset = sim::PaperDataset::nn, .sigma = sigma}, 99, 0, static_cast<unsigned>(t));
-      auto rng = sim::make_engine(99, 0, static_cast<unsigned>(t), sim::Stream::solver);
+      const sim::PaperData d = sim::make_paper_data({.dataset = dataset, .sigma = sigma}, seed, 0,
+                                                    static_cast<unsigned>(t));
+      auto rng = sim::make_engine(seed, 0, static_cast<unsigned>(t), sim::Stream::solver);
       const auto t0 = std::chrono::steady_clock::now();
       const auto fit = method.fit(d.train.X, d.train.y, rng);
       secs(t) = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      const arma::uvec sel = solvers::select(fit->importances());
+      const arma::uvec sel = solvers::select(*fit);
       tp(t) = static_cast<double>(arma::uvec(arma::intersect(sel, d.support)).n_elem);
       fp(t) = static_cast<double>(sel.n_elem) - tp(t);
       mse(t) = arma::mean(arma::square(fit->predict(d.test.X) - d.test.f));
@@ -710,7 +737,7 @@ TEST_CASE("nn: selection quality on the paper's nn data (report)", "[.nn_quality
         imp1.elem(nn.columns()) = theory::row_norms(nn.first_net().W);
         lambda2(t) = nn.adaptive_chosen().lambda;
       }
-      const arma::uvec sel1 = solvers::select(imp1);
+      const arma::uvec sel1 = solvers::select(imp1, {.k = std::nullopt, .gmm = o.split});
       tp1(t) = static_cast<double>(arma::uvec(arma::intersect(sel1, d.support)).n_elem);
       fp1(t) = static_cast<double>(sel1.n_elem) - tp1(t);
       lambda(t) = nn.chosen().lambda;
