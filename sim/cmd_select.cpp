@@ -148,6 +148,12 @@ void run_select(const SelectArgs& args) {
                           {"selected", sel}};
     if (args.k) out["k"] = *args.k;
     if (nlohmann::json tuning = tuning_json(*fit); !tuning.is_null()) out["tuning"] = tuning;
+    if (const auto* nn = dynamic_cast<const solvers::NnFit*>(fit.get()); nn && !args.k) {
+      nlohmann::json added = nlohmann::json::array();
+      for (const solvers::ResidualTest& c : nn->completion_tests())
+        added.push_back({{"name", names[c.column]}, {"t1", c.t1}, {"t2", c.t2}});
+      out["completion"] = added;
+    }
     std::cout << out.dump() << "\n";
     return;
   }
@@ -162,6 +168,13 @@ void run_select(const SelectArgs& args) {
   std::cout << "# selected (" << selected.n_elem << "):";
   for (arma::uword j : selected) std::cout << " " << names[j];
   std::cout << "\n";
+  if (const auto* nn = dynamic_cast<const solvers::NnFit*>(fit.get());
+      nn && !args.k && !nn->completion_tests().empty()) {
+    std::cout << "# selected by the residual tests (importance 0 in the penalized fit):";
+    for (const solvers::ResidualTest& c : nn->completion_tests())
+      std::cout << " " << names[c.column] << " (t1 = " << c.t1 << ", t2 = " << c.t2 << ")";
+    std::cout << "\n";
+  }
 }
 
 }  // namespace

@@ -140,7 +140,11 @@ arma::uvec select(const arma::vec& v, const SelectionRule& rule) {
 }
 
 arma::uvec select(const Fitted& fitted, std::optional<arma::uword> k) {
-  return select(fitted.importances(), {.k = k, .gmm = fitted.split_options()});
+  const arma::uvec split = select(fitted.importances(), {.k = k, .gmm = fitted.split_options()});
+  if (k) return split;
+  const arma::uvec extra = fitted.completion();
+  if (extra.is_empty()) return split;
+  return arma::unique(arma::join_cols(split, extra));
 }
 
 }  // namespace reluid::solvers

@@ -229,6 +229,49 @@ arma::uvec escape_rows(const arma::mat& X, const arma::vec& y, const theory::Net
   return arma::uvec(keep);
 }
 
+std::vector<ResidualTest> residual_tests(const arma::mat& X, const arma::vec& residual,
+                                         const arma::uvec& skip, double alpha) {
+  constexpr std::string_view where = "residual_tests";
+  theory::require(X.n_rows >= 2, where, "X must have at least 2 rows", X.n_rows);
+  theory::require(residual.n_elem == X.n_rows, where,
+                  "residual must have n = " + std::to_string(X.n_rows) + " entries",
+                  residual.n_elem);
+  theory::require_finite(X, where, "X");
+  theory::require_finite(residual, where, "residual");
+  theory::require(alpha > 0.0 && alpha < 1.0, where, "alpha must be in (0, 1)", alpha);
+  std::vector<bool> tested(X.n_cols, true);
+  for (const arma::uword j : skip) {
+    theory::require(j < X.n_cols, where,
+                    "skip must hold column indices < p = " + std::to_string(X.n_cols), j);
+    tested[j] = false;
+  }
+  const double n = double(X.n_rows);
+  std::vector<arma::uword> cols;
+  for (arma::uword j = 0; j < X.n_cols; ++j) {
+    if (!tested[j]) continue;
+    const double m = arma::mean(X.col(j));
+    if (arma::mean(arma::square(X.col(j) - m)) > 0.0) cols.push_back(j);
+  }
+  std::vector<ResidualTest> out;
+  if (cols.empty()) return out;
+  const double bound = boost::math::quantile(boost::math::complement(
+      boost::math::normal_distribution<double>(), alpha / (4.0 * double(cols.size()))));
+  // Centred: the numerators do not change (Σ z = Σ h = 0), the denominators estimate their sd.
+  const arma::vec rc = residual - arma::mean(residual);
+  const arma::vec r2 = arma::square(rc);
+  for (const arma::uword j : cols) {
+    arma::vec z = X.col(j) - arma::mean(X.col(j));
+    z /= std::sqrt(arma::dot(z, z) / n);
+    const arma::vec h = arma::square(z) - 1.0;
+    const double d1 = std::sqrt(arma::dot(r2, arma::square(z)));
+    const double d2 = std::sqrt(arma::dot(r2, arma::square(h)));
+    const double t1 = d1 > 0.0 ? arma::dot(rc, z) / d1 : 0.0;
+    const double t2 = d2 > 0.0 ? arma::dot(rc, h) / d2 : 0.0;
+    if (std::abs(t1) > bound || std::abs(t2) > bound) out.push_back({j, t1, t2});
+  }
+  return out;
+}
+
 AdamProxResult fit_adam_prox(const arma::mat& X, const arma::vec& y, const theory::Network& start,
                              const AdamProxOptions& o, theory::Engine& rng) {
   validate_data(X, y, kAdamWhere);
@@ -329,6 +372,8 @@ void validate(const NnOptions& o, std::string_view where) {
   for (double l : o.lambdas)
     theory::require(std::isfinite(l) && l > 0.0, w, "lambdas must be finite and > 0", l);
   theory::require(!o.widths.empty(), w, "widths must not be empty");
+  theory::require(o.complete_alpha >= 0.0 && o.complete_alpha < 1.0, w,
+                  "complete_alpha must be in [0, 1)", o.complete_alpha);
   for (arma::uword r : o.widths) theory::require(r >= 2, w, "widths must be >= 2", r);
   if (o.optimizer == NnOptimizer::adam) {
     theory::require(!o.learning_rates.empty(), w, "learning_rates must not be empty");
@@ -584,6 +629,38 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& o, theory:
                   if (kk == k) out.relaxed_net_ = net;
                 });
   }
+  if (o.complete_alpha > 0.0) {
+    // Residual tests of the left-out columns against the final fit, on the rows it was fitted to.
+    const arma::mat& Xf = o.refit ? Xs : Xt;
+    const arma::vec& yf = o.refit ? ys : yt;
+    const arma::vec rho = yf - theory::predict(o.relaxed ? out.relaxed_net_ : out.net_, Xf);
+    std::vector<ResidualTest> tests = residual_tests(Xf, rho, rows, o.complete_alpha);
+    if (!tests.empty()) {
+      arma::uvec extra(tests.size());
+      for (std::size_t i = 0; i < tests.size(); ++i) extra(i) = tests[i].column;
+      const arma::uvec all = arma::sort(arma::join_cols(rows, extra));
+      out.selected_ = out.columns_.elem(all);
+      if (o.relaxed) {
+        theory::Network from = out.net_;
+        from.W.rows(extra) = theory::standard_normal(extra.n_elem, from.r(), rng) *
+                             (0.2 / std::sqrt(double(from.r())));
+        const auto it = std::find(relaxed.begin(), relaxed.end(), out.relaxed_lambda_);
+        const auto k = static_cast<std::size_t>(it - relaxed.begin());
+        run_relaxed(Xf, yf, from, all, o, relaxed, k, rng,
+                    [&](std::size_t kk, const theory::Network& net) {
+                      if (kk == k) out.relaxed_net_ = net;
+                    });
+      }
+      for (ResidualTest& t : tests) t.column = out.columns_(t.column);
+      out.completion_ = std::move(tests);
+    }
+  }
+  return out;
+}
+
+arma::uvec NnFit::completion() const {
+  arma::uvec out(completion_.size());
+  for (std::size_t i = 0; i < completion_.size(); ++i) out(i) = completion_[i].column;
   return out;
 }
 

@@ -226,6 +226,17 @@ struct NnOptions {
   /// Options of the GMM split that selects (NnFit::split_options; also the relaxed refit's columns
   /// and NnCandidate::selected). The registry's nn_adaptive sets split.tied_min_start.
   GmmOptions split{};
+  /// Completion of the selection by residual tests (0 = off; in [0, 1)). After the split has
+  /// selected, the columns it left out are tested against the residual of the final fit (the
+  /// relaxed refit when `relaxed`, on the rows it was fitted to) by residual_tests at level
+  /// complete_alpha, and those that reject join the selected set (NnFit::completion) and, when
+  /// `relaxed`, the relaxed refit (their rows started at N(0, 0.2² / r) entries, so that an even
+  /// effect, which has no gradient at a zero row, can enter; same relaxed λ). An ℓ1 fit drops
+  /// a true variable whose effect is small against the noise or, at a zero row, has no linear
+  /// part (friedman's 20(x₃ − ½)²); its effect is then left in the residual, where a test of
+  /// independence sees it, while a column independent of the response passes with probability
+  /// ≤ complete_alpha over all of them (Bonferroni). The registry's nn_adaptive sets 0.05.
+  double complete_alpha = 0.0;
 
   /// The paper's §4.1 grid: λ ∈ {0.1, 0.05, 0.01, 0.005}, r ∈ {20, 50, 100}, and for Adam
   /// lr ∈ {0.05, 0.01, 0.005}, epochs ∈ {200, 500, 1000}; rule = LambdaRule::min; one stage
@@ -237,6 +248,13 @@ struct NnOptions {
 void validate(const NnOptions& options, std::string_view where = "nn");
 
 /// One grid point and its validation mean squared error (on the standardised response).
+/// A column that a residual test flagged (residual_tests): its index and both statistics.
+struct ResidualTest {
+  arma::uword column = 0;
+  double t1 = 0;  ///< first-order statistic (linear dependence)
+  double t2 = 0;  ///< second-order statistic (curvature)
+};
+
 struct NnCandidate {
   double lambda = 0;
   arma::uword width = 0;
@@ -285,6 +303,11 @@ class NnFit final : public Fitted {
   const theory::Network& first_net() const { return first_net_; }
   const std::vector<NnCandidate>& adaptive_candidates() const { return adaptive_candidates_; }
   const NnCandidate& adaptive_chosen() const { return adaptive_candidates_.at(adaptive_chosen_); }
+  /// NnOptions::complete_alpha only: the left-out columns whose residual test rejected (column
+  /// indices of X), which selected() holds besides the split's; empty when none did or off.
+  const std::vector<ResidualTest>& completion_tests() const { return completion_; }
+  /// The columns of completion_tests(), ascending (Fitted::completion).
+  arma::uvec completion() const override;
 
  private:
   friend NnFit fit_nn(const arma::mat&, const arma::vec&, const NnOptions&, theory::Engine&);
@@ -296,6 +319,7 @@ class NnFit final : public Fitted {
   double y_mean_ = 0, y_sd_ = 1;
   arma::uword p_ = 0;
   std::vector<NnCandidate> candidates_, adaptive_candidates_;
+  std::vector<ResidualTest> completion_;
   std::size_t chosen_ = 0, adaptive_chosen_ = 0;
   double objective_ = 0;
 };
@@ -319,7 +343,6 @@ class NnFit final : public Fitted {
 /// relaxed refit, which then starts from the second stage's selected rows and their fits.
 NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& options, theory::Engine& rng);
 
-/// The §3.4 method behind the common interface (name "nn").
 /// The zero rows of net.W (p × r) whose variable shows curvature in the residual ρ = y − f(X) on
 /// X: n × p standardised (mean 0, sd 1): rows i with |t_i| > Φ⁻¹(1 − alpha / (2m)), m the number
 /// of zero rows (two-sided Bonferroni at level alpha ∈ (0, 1]), of the self-normalised
@@ -329,6 +352,22 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& options, t
 /// returns every zero row. Ascending row indices. NnOptions::escape_alpha uses it.
 arma::uvec escape_rows(const arma::mat& X, const arma::vec& y, const theory::Network& net,
                        double alpha);
+
+/// Tests of independence between the residual ρ (n values) of a fit and each column j of X
+/// (n × p) not in `skip`: with x_j centred and scaled on these rows (mean 0, mean square 1) and
+/// ρ centred (ρ̃ = ρ − ρ̄), the self-normalised first- and second-order Stein statistics
+///   t1_j = Σ_k ρ̃_k x_kj / (Σ_k ρ̃_k² x_kj²)^½,  t2_j = Σ_k ρ̃_k h_kj / (Σ_k ρ̃_k² h_kj²)^½,
+///   h_kj = x_kj² − 1,
+/// are asymptotically N(0, 1) when x_j is independent of ρ. Under Gaussian inputs E[ρ x_j] =
+/// E[∂ρ/∂x_j] and E[ρ h_j] = E[∂²ρ/∂x_j²]: a linear and an even effect left in the residual.
+/// Returns the columns (ascending) where either |t| exceeds Φ⁻¹(1 − alpha / (4m)), m the number of
+/// columns tested (two-sided Bonferroni over the 2m tests at level alpha ∈ (0, 1)); constant
+/// columns are not tested (nor counted in m). Throws std::invalid_argument on bad shapes,
+/// non-finite input, skip out of range or alpha outside (0, 1).
+std::vector<ResidualTest> residual_tests(const arma::mat& X, const arma::vec& residual,
+                                         const arma::uvec& skip, double alpha);
+
+/// The §3.4 method behind the common interface (name "nn").
 
 class NnMethod final : public Method {
  public:

@@ -46,6 +46,10 @@ class Fitted {
   /// Options of the GMM split that selects from importances() (solvers::select(const Fitted&)):
   /// the paper's split by default; nn_adaptive starts a second EM run at its exact zeros.
   virtual GmmOptions split_options() const { return {}; }
+  /// Columns the method selects besides the GMM split of importances() (ascending; empty by
+  /// default): nn's residual tests (NnOptions::complete_alpha). solvers::select(const Fitted&)
+  /// adds them to the split's set; a top-k selection ignores them.
+  virtual arma::uvec completion() const { return {}; }
 };
 
 /// A configured method. `fit` is const and draws every random number from `rng`, so one Method

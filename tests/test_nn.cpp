@@ -1,11 +1,15 @@
 // Tests of the §3.4 ReLU-network selector (solvers/nn.hpp): Adam + prox, KKT conditions of the
 // chosen fit, importances, selection on the paper's nn data set.
 #include <algorithm>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/random/uniform_01.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
+#include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -537,6 +541,117 @@ TEST_CASE("escape_rows: on columns independent of the residual, t is close to N(
   CHECK(flags <= 129);
 }
 
+TEST_CASE("residual_tests: on columns independent of the residual, both statistics are N(0, 1)",
+          "[nn]") {
+  // 100 calls on 20 fresh columns each (half Gaussian, half uniform), against one fixed
+  // residual with a non-zero mean and non-constant spread, alpha = 0.999999: each statistic's
+  // two-sided level is alpha / (2m) ≈ 0.025 (bound ≈ 2.24), so a column rejects with
+  // probability 1 − 0.975² = 0.0494 (t1 and t2 are asymptotically independent: E[z (z² − 1)] =
+  // 0 for symmetric z). 2000 columns: 98.8 expected, sd 9.7; bounds ± 3.5 sd.
+  auto rng = sim::make_engine(35, 0, 0, sim::Stream::data);
+  const arma::vec u = theory::standard_normal(400, 1, rng);
+  const arma::vec rho = 2.0 + u % (1.0 + arma::abs(u));
+  arma::uword flags = 0;
+  boost::random::uniform_01<double> unif;
+  for (int call = 0; call < 100; ++call) {
+    arma::mat X = theory::standard_normal(400, 20, rng);
+    for (arma::uword i = 0; i < 400; ++i)
+      for (arma::uword j = 10; j < 20; ++j) X(i, j) = unif(rng);
+    flags += solvers::residual_tests(X, rho, {}, 0.999999).size();
+  }
+  CHECK(flags >= 65);
+  CHECK(flags <= 133);
+  // The residual's mean does not matter (it is centred).
+  const arma::mat X = theory::standard_normal(400, 5, rng);
+  const auto a = solvers::residual_tests(X, rho, {}, 0.999999);
+  const auto b = solvers::residual_tests(X, rho - 2.0, {}, 0.999999);
+  REQUIRE(a.size() == b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    CHECK(a[i].column == b[i].column);
+    CHECK(a[i].t1 == Approx(b[i].t1).epsilon(1e-10));
+    CHECK(a[i].t2 == Approx(b[i].t2).epsilon(1e-10));
+  }
+}
+
+TEST_CASE("residual_tests: a linear and an even effect left in the residual are found", "[nn]") {
+  auto rng = sim::make_engine(36, 0, 0, sim::Stream::data);
+  const arma::uword n = 500;
+  arma::mat X = theory::standard_normal(n, 10, rng);
+  X.col(7).fill(3.0);  // constant: never tested
+  const arma::vec noise = theory::standard_normal(n, 1, rng);
+  const arma::vec rho = 0.5 * X.col(2) + 0.5 * (arma::square(X.col(5)) - 1.0) + noise;
+  const auto found = solvers::residual_tests(X, rho, {0}, 0.05);
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].column == 2);
+  CHECK(found[1].column == 5);
+  // By hand on the standardised column (divisor n), bound Φ⁻¹(1 − 0.05 / (4 · 8)) ≈ 2.95 (8
+  // columns tested: 10 minus the skipped 0 and the constant 7).
+  arma::vec z = X.col(5) - arma::mean(X.col(5));
+  z /= std::sqrt(arma::mean(arma::square(z)));
+  const arma::vec h = arma::square(z) - 1.0, rc = rho - arma::mean(rho);
+  CHECK(found[1].t2 ==
+        Approx(arma::dot(rc, h) / std::sqrt(arma::dot(arma::square(rc), arma::square(h))))
+            .epsilon(1e-12));
+  CHECK(std::abs(found[0].t1) > 2.95);
+  CHECK(std::abs(found[1].t2) > 2.95);
+  // Skipped columns are never returned, even with a strong effect.
+  CHECK(solvers::residual_tests(X, rho, {2, 5}, 0.05).empty());
+  CHECK_THROWS_WITH(solvers::residual_tests(X, rho, {}, 1.0),
+                    Catch::Contains("residual_tests: alpha must be in (0, 1) (got 1)"));
+  CHECK_THROWS_WITH(solvers::residual_tests(X, rho.head(9), {}, 0.05),
+                    Catch::Contains("residual must have n = 500 entries (got 9)"));
+  CHECK_THROWS_WITH(solvers::residual_tests(X, rho, {10}, 0.05),
+                    Catch::Contains("skip must hold column indices < p = 10 (got 10)"));
+  arma::vec bad = rho;
+  bad(3) = arma::datum::nan;
+  CHECK_THROWS_WITH(solvers::residual_tests(X, bad, {}, 0.05), Catch::Contains("residual"));
+}
+
+TEST_CASE("fit_nn: the residual tests complete the selection with an effect the fit left out",
+          "[nn]") {
+  // The escape test's instance with the escape off: x₃ (index 2, the even 20(x₃ − ½)²) stays at
+  // an exact zero row. complete_alpha adds it from the final fit's residual.
+  const Problem pr = quadratic_problem(500, 50, 33);
+  solvers::NnOptions o;
+  o.escape_scale = 0.0;
+  auto rng = sim::make_engine(34, 0, 0, sim::Stream::solver);
+  const solvers::NnFit off = solvers::fit_nn(pr.X, pr.y, o, rng);
+  REQUIRE(off.importances()(2) == 0.0);
+  CHECK(off.completion().is_empty());
+  CHECK(arma::all(solvers::select(off) == solvers::select(off.importances())));
+  const arma::uvec split = solvers::select(off.importances());
+  REQUIRE_FALSE(arma::any(split == 2));
+
+  o.complete_alpha = 0.05;
+  rng = sim::make_engine(34, 0, 0, sim::Stream::solver);
+  const solvers::NnFit on = solvers::fit_nn(pr.X, pr.y, o, rng);
+  // Everything before the tests is the same fit.
+  CHECK(arma::approx_equal(on.importances(), off.importances(), "absdiff", 0.0));
+  CAPTURE(split.t(), on.selected().t());
+  REQUIRE(on.completion_tests().size() == 1);
+  CHECK(on.completion_tests()[0].column == 2);
+  CHECK(on.completion_tests()[0].t2 > 3.0);
+  const arma::uvec all = arma::unique(arma::join_cols(split, arma::uvec{2}));
+  CHECK(arma::all(on.selected() == all));
+  CHECK(arma::all(solvers::select(on) == all));
+  // A top-k selection ignores the completion.
+  CHECK(arma::all(solvers::select(on, 3) == solvers::top_k(on.importances(), 3)));
+  // The relaxed refit uses x₃ and predicts better than without it.
+  const arma::uword row3 = 2;  // no constant columns: rows are the columns
+  CHECK(arma::norm(on.relaxed_net().W.row(row3)) > 0.0);
+  auto trng = sim::make_engine(37, 0, 0, sim::Stream::data);
+  const sim::PaperSample test =
+      sim::friedman_sample(2000, 0.0, trng, 50, sim::FriedmanInput::uniform);
+  const double mse_off = arma::mean(arma::square(off.predict(test.X) - test.y));
+  const double mse_on = arma::mean(arma::square(on.predict(test.X) - test.y));
+  CAPTURE(mse_off, mse_on);
+  CHECK(mse_on < mse_off);
+  // Bad value named.
+  o.complete_alpha = 1.0;
+  CHECK_THROWS_WITH(solvers::NnMethod(o),
+                    Catch::Contains("complete_alpha must be in [0, 1) (got 1)"));
+}
+
 TEST_CASE("nn: the default λ grid is log-spaced from 0.3 down to the floor 0.09", "[nn]") {
   // As documented in NnOptions::lambdas: 10 values, a constant ratio (0.09 / 0.3)^(1/9), each
   // rounded to 4 significant digits (relative error ≤ 5e-4).
@@ -669,7 +784,13 @@ TEST_CASE("nn: noiseless paper nn data, true variables selected, few false ones"
 //   RELUID_NN_LAMBDAS=<first-stage grid> RELUID_NN_ADAPTIVE=1|0 RELUID_NN_GAMMA=<γ>
 //   RELUID_NN_ADAPTIVE_LAMBDAS=<λ₂ grid> RELUID_NN_SCREEN_LAMBDAS=<extra first-stage λ>
 //   RELUID_NN_ADAPTIVE_SE=<se_factor of both stages with adaptive>
-//   build-nn/reluid_tests "[.nn_quality]"
+//   RELUID_NN_ADAPTIVE_SE2=<λ₂'s se_factor> RELUID_NN_SEED=<master seed, 99>
+//   RELUID_NN_DATASET=nn|linear|friedman|friedman_uniform RELUID_NN_TIED=1|0 (split's second EM)
+//   RELUID_NN_COMPLETE=<complete_alpha> (residual tests; 0 = off)
+//   RELUID_NN_FULLSTAB=<B> (also report complementary-pairs stability selection: the method on
+//     2B random halves, selected where the share of halves selecting is >= 0.5 / 0.6 / 0.75 / 0.9)
+//   RELUID_NN_VERBOSE=1 (a line per replication: λ, λ₂ path, non-zero importances, * = true)
+//   build/reluid_tests "[.nn_quality]"
 // (unset variables keep NnOptions' defaults). Prints mean TP / FP and the test MSE against the
 // noiseless f (with standard errors), seconds per fit, the first stage's TP / FP and the mean
 // chosen λ (and λ₂) for each σ.
@@ -713,11 +834,16 @@ TEST_CASE("nn: selection quality on the paper's nn data (report)", "[.nn_quality
   if (std::getenv("RELUID_NN_ADAPTIVE_LAMBDAS"))
     o.adaptive_lambdas = numbers(env("RELUID_NN_ADAPTIVE_LAMBDAS", ""));
   if (std::getenv("RELUID_NN_TIED")) o.split.tied_min_start = env("RELUID_NN_TIED", "1") == "1";
+  if (std::getenv("RELUID_NN_COMPLETE"))
+    o.complete_alpha = std::stod(env("RELUID_NN_COMPLETE", ""));
   const sim::PaperDataset dataset = sim::parse_paper_dataset(env("RELUID_NN_DATASET", "nn"));
+  const bool verbose = env("RELUID_NN_VERBOSE", "0") == "1";
+  const int fullstab = std::stoi(env("RELUID_NN_FULLSTAB", "0"));
   const solvers::NnMethod method(o);
   for (double sigma : numbers(env("RELUID_NN_SIGMAS", "0,0.5,1,5"))) {
     arma::vec tp(reps), fp(reps), mse(reps), secs(reps), tp1(reps), fp1(reps), lambda(reps),
         lambda2(reps, arma::fill::zeros);
+    std::map<double, std::vector<double>> stab_tp, stab_fp;
     for (int t = 0; t < reps; ++t) {
       const sim::PaperData d = sim::make_paper_data({.dataset = dataset, .sigma = sigma}, seed, 0,
                                                     static_cast<unsigned>(t));
@@ -741,6 +867,55 @@ TEST_CASE("nn: selection quality on the paper's nn data (report)", "[.nn_quality
       tp1(t) = static_cast<double>(arma::uvec(arma::intersect(sel1, d.support)).n_elem);
       fp1(t) = static_cast<double>(sel1.n_elem) - tp1(t);
       lambda(t) = nn.chosen().lambda;
+      if (fullstab > 0) {
+        // Experiment: complementary-pairs stability of the whole method's selection.
+        auto srng = sim::make_engine(seed, 1, static_cast<unsigned>(t), sim::Stream::solver);
+        const arma::uword n = d.train.X.n_rows, half = n / 2;
+        arma::vec count(d.train.X.n_cols, arma::fill::zeros);
+        for (int b = 0; b < fullstab; ++b) {
+          const std::vector<arma::uword> order = theory::random_permutation(n, srng);
+          for (int h = 0; h < 2; ++h) {
+            const auto lo = order.begin() + (h == 0 ? 0 : static_cast<long>(half));
+            const auto hi = h == 0 ? order.begin() + static_cast<long>(half) : order.end();
+            const arma::uvec idx = arma::sort(arma::uvec(std::vector<arma::uword>(lo, hi)));
+            const auto hf = method.fit(d.train.X.rows(idx), d.train.y.elem(idx), srng);
+            count.elem(solvers::select(*hf)) += 1.0;
+          }
+        }
+        const arma::vec pi = count / (2.0 * fullstab);
+        for (double thr : {0.5, 0.6, 0.75, 0.9}) {
+          const arma::uvec ss = arma::find(pi >= thr - 1e-12);
+          const double h = static_cast<double>(arma::uvec(arma::intersect(ss, d.support)).n_elem);
+          stab_tp[thr].push_back(h);
+          stab_fp[thr].push_back(static_cast<double>(ss.n_elem) - h);
+        }
+        if (verbose) {
+          std::ostringstream line;
+          line << "  stab " << t << ":";
+          for (const arma::uword j : arma::uvec(arma::find(pi > 0.0)))
+            line << " " << (arma::any(d.support == j) ? "*" : "") << j + 1 << "=" << pi(j);
+          std::cerr << line.str() << "\n";
+        }
+      }
+      if (verbose) {
+        // One line per replication: the outcome, the λ₂ path and the non-zero importances.
+        std::ostringstream line;
+        line << "  rep " << t << ": TP " << tp(t) << " FP " << fp(t) << " lambda " << lambda(t);
+        if (o.adaptive) {
+          line << " lambda2 " << lambda2(t) << " path";
+          for (const solvers::NnCandidate& c : nn.adaptive_candidates())
+            line << " " << c.lambda << ":" << c.validation_mse << "+-" << c.validation_std_err
+                 << "/" << c.support << "/" << c.selected;
+        }
+        for (const solvers::ResidualTest& c : nn.completion_tests())
+          line << " | added " << (arma::any(d.support == c.column) ? "*" : "") << c.column + 1
+               << " t1 " << c.t1 << " t2 " << c.t2;
+        const arma::vec imp = fit->importances();
+        line << " | imp";
+        for (const arma::uword j : arma::uvec(arma::find(imp > 0.0)))
+          line << " " << (arma::any(d.support == j) ? "*" : "") << j + 1 << "=" << imp(j);
+        std::cerr << line.str() << "\n";
+      }
     }
     const double root = std::sqrt(double(reps));
     std::cerr << "sigma " << sigma << ": TP " << arma::mean(tp) << " +- " << arma::stddev(tp) / root
@@ -749,6 +924,9 @@ TEST_CASE("nn: selection quality on the paper's nn data (report)", "[.nn_quality
               << arma::mean(secs) << " (max " << secs.max() << "); first stage TP "
               << arma::mean(tp1) << ", FP " << arma::mean(fp1) << ", mean lambda "
               << arma::mean(lambda) << ", mean lambda2 " << arma::mean(lambda2) << "\n";
+    for (const auto& [thr, v] : stab_tp)
+      std::cerr << "  stability pi >= " << thr << ": TP " << arma::mean(arma::vec(v)) << ", FP "
+                << arma::mean(arma::vec(stab_fp[thr])) << "\n";
   }
   SUCCEED();
 }

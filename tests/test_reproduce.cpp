@@ -422,6 +422,13 @@ TEST_CASE("reproduce: nn_adaptive is the adaptive nn, run on request, beside the
             .adaptive);
   CHECK_FALSE(
       dynamic_cast<const solvers::NnMethod&>(*solvers::make_method("nn")).options().adaptive);
+  // The residual tests complete nn_adaptive's selection at level 0.05; the paper's nn has none.
+  CHECK(dynamic_cast<const solvers::NnMethod&>(*solvers::make_method("nn_adaptive"))
+            .options()
+            .complete_alpha == 0.05);
+  CHECK(dynamic_cast<const solvers::NnMethod&>(*solvers::make_method("nn"))
+            .options()
+            .complete_alpha == 0.0);
   CHECK(solvers::paper_method_of("nn_adaptive") == "nn");
   CHECK(solvers::paper_method_of("lasso") == "lasso");
   // Not in the default run: the default methods are the paper's five.

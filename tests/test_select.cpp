@@ -116,8 +116,11 @@ TEST_CASE("select: importances sorted, top k and GMM selection", "[select]") {
       REQUIRE(tuning.at("chosen") == expect);
       REQUIRE(tuning.at("lambda") == path[expect].at("lambda"));
       REQUIRE(tuning.at("relaxed_lambda").get<double>() > 0.0);
+      // The paper's nn runs no residual tests (nn_adaptive's are tested in test_nn.cpp).
+      REQUIRE(j.at("completion") == nlohmann::json::array());
     } else {
       REQUIRE_FALSE(j.contains("tuning"));
+      REQUIRE_FALSE(j.contains("completion"));
     }
   }
   // Reproducible: the same seed gives the same output byte for byte.
