@@ -710,11 +710,13 @@ TEST_CASE("fit_l1_constrained: late starts come last, from their own stream, and
   // from a stream split off the engine, then a pruned start for each sign count whose best they
   // improved. The run without them is a bit-identical prefix, the engine's state afterwards is
   // the same, and the answer is the best over a superset. On at least one of these instances
-  // (trials 1, 7, 9 of p = 30, n = 40, below the transition) the answer comes from the appended
-  // starts; on an AMD EPYC on all three (trial 1: a pruned start after a late one, ‖W‖₁ 7.80
-  // against 8.20). Which ones depends on the CPU (README, "Reproducibility").
+  // (trials 1, 5, 7, 9, 11 of p = 30, n = 40, below the transition) the answer comes from the
+  // appended starts. Which ones depends on the CPU (README, "Reproducibility"): on the AMD EPYC
+  // of sessions 9-12 trials 1, 7, 9 (trial 1: a pruned start after a late one, ‖W‖₁ 7.80
+  // against 8.20), on the AMD EPYC (family 25, model 17) of session 13 trials 5 and 11 only, so
+  // the test that listed 1, 7, 9 failed there.
   int lighter = 0;
-  for (const std::uint64_t trial : {1, 7, 9}) {
+  for (const std::uint64_t trial : {1, 5, 7, 9, 11}) {
     CAPTURE(trial);
     const Instance inst = make_instance(30, 3, 6, 40, 0.0, trial);
     const solvers::L1FitOptions base{.r = 3, .late_starts = 0, .skip_bounded_signs = false};
