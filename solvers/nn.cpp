@@ -246,11 +246,27 @@ std::vector<ResidualTest> residual_tests(const arma::mat& X, const arma::vec& re
     tested[j] = false;
   }
   const double n = double(X.n_rows);
+  // Orthonormal basis of [1, X_skip]: each tested column is replaced by its least-squares
+  // residual on it (the part of x_j that the skipped columns do not explain linearly).
+  arma::mat basis = arma::join_rows(arma::ones(X.n_rows), X.cols(skip));
+  {
+    arma::mat Q, R;
+    arma::qr_econ(Q, R, basis);
+    const arma::vec d = arma::abs(R.diag());
+    const double tol = 1e-10 * std::max(1.0, d.max());
+    basis = Q.cols(arma::find(d > tol));
+  }
   std::vector<arma::uword> cols;
+  std::vector<arma::vec> parts;
   for (arma::uword j = 0; j < X.n_cols; ++j) {
     if (!tested[j]) continue;
-    const double m = arma::mean(X.col(j));
-    if (arma::mean(arma::square(X.col(j) - m)) > 0.0) cols.push_back(j);
+    const arma::vec x = X.col(j);
+    const arma::vec z = x - basis * (basis.t() * x);
+    const double scale = std::sqrt(arma::dot(x - arma::mean(x), x - arma::mean(x)));
+    if (scale > 0.0 && std::sqrt(arma::dot(z, z)) > 1e-8 * scale) {
+      cols.push_back(j);
+      parts.push_back(z);
+    }
   }
   std::vector<ResidualTest> out;
   if (cols.empty()) return out;
@@ -259,8 +275,9 @@ std::vector<ResidualTest> residual_tests(const arma::mat& X, const arma::vec& re
   // Centred: the numerators do not change (Σ z = Σ h = 0), the denominators estimate their sd.
   const arma::vec rc = residual - arma::mean(residual);
   const arma::vec r2 = arma::square(rc);
-  for (const arma::uword j : cols) {
-    arma::vec z = X.col(j) - arma::mean(X.col(j));
+  for (std::size_t c = 0; c < cols.size(); ++c) {
+    const arma::uword j = cols[c];
+    arma::vec z = parts[c];
     z /= std::sqrt(arma::dot(z, z) / n);
     const arma::vec h = arma::square(z) - 1.0;
     const double d1 = std::sqrt(arma::dot(r2, arma::square(z)));

@@ -354,16 +354,23 @@ arma::uvec escape_rows(const arma::mat& X, const arma::vec& y, const theory::Net
                        double alpha);
 
 /// Tests of independence between the residual ρ (n values) of a fit and each column j of X
-/// (n × p) not in `skip`: with x_j centred and scaled on these rows (mean 0, mean square 1) and
-/// ρ centred (ρ̃ = ρ − ρ̄), the self-normalised first- and second-order Stein statistics
+/// (n × p) not in `skip` (the fit's own columns): with x_j replaced by its least-squares residual
+/// on [1, X_skip] and scaled to mean square 1 on these rows, and ρ centred (ρ̃ = ρ − ρ̄), the
+/// self-normalised first- and second-order Stein statistics
 ///   t1_j = Σ_k ρ̃_k x_kj / (Σ_k ρ̃_k² x_kj²)^½,  t2_j = Σ_k ρ̃_k h_kj / (Σ_k ρ̃_k² h_kj²)^½,
 ///   h_kj = x_kj² − 1,
-/// are asymptotically N(0, 1) when x_j is independent of ρ. Under Gaussian inputs E[ρ x_j] =
-/// E[∂ρ/∂x_j] and E[ρ h_j] = E[∂²ρ/∂x_j²]: a linear and an even effect left in the residual.
-/// Returns the columns (ascending) where either |t| exceeds Φ⁻¹(1 − alpha / (4m)), m the number of
-/// columns tested (two-sided Bonferroni over the 2m tests at level alpha ∈ (0, 1)); constant
-/// columns are not tested (nor counted in m). Throws std::invalid_argument on bad shapes,
-/// non-finite input, skip out of range or alpha outside (0, 1).
+/// are asymptotically N(0, 1) when that residual part of x_j is independent of ρ — for x_j
+/// independent of everything else, and, under jointly Gaussian columns, for any x_j independent
+/// of the response given X_skip, however correlated with X_skip. Without the projection a column
+/// correlated with a fitted one (the paper's linear data, corr 0.5^|i−j|) sees that column's
+/// shrinkage left in ρ: at σ = 0 the neighbours of the true columns rejected in 1.68 of 100
+/// fits on average (`reluid reproduce paper --datasets linear --methods nn_adaptive`, seed 1).
+/// Under Gaussian inputs E[ρ x_j] = E[∂ρ/∂x_j] and E[ρ h_j] = E[∂²ρ/∂x_j²]: a linear and an even
+/// effect left in the residual. Returns the columns (ascending) where either |t| exceeds Φ⁻¹(1 −
+/// alpha / (4m)), m the number of columns tested (two-sided Bonferroni over the 2m tests at level
+/// alpha ∈ (0, 1)); columns that [1, X_skip] explains exactly (constant ones among them) are not
+/// tested (nor counted in m). Throws std::invalid_argument on bad shapes, non-finite input, skip
+/// out of range or alpha outside (0, 1).
 std::vector<ResidualTest> residual_tests(const arma::mat& X, const arma::vec& residual,
                                          const arma::uvec& skip, double alpha);
 

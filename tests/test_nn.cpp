@@ -586,7 +586,9 @@ TEST_CASE("residual_tests: a linear and an even effect left in the residual are 
   CHECK(found[1].column == 5);
   // By hand on the standardised column (divisor n), bound Φ⁻¹(1 − 0.05 / (4 · 8)) ≈ 2.95 (8
   // columns tested: 10 minus the skipped 0 and the constant 7).
-  arma::vec z = X.col(5) - arma::mean(X.col(5));
+  // The column is first projected off [1, x₀] (x₀ skipped), by least squares.
+  const arma::mat A = arma::join_rows(arma::ones(n), X.col(0));
+  arma::vec z = X.col(5) - A * arma::vec(arma::solve(A, X.col(5)));
   z /= std::sqrt(arma::mean(arma::square(z)));
   const arma::vec h = arma::square(z) - 1.0, rc = rho - arma::mean(rho);
   CHECK(found[1].t2 ==
@@ -596,6 +598,14 @@ TEST_CASE("residual_tests: a linear and an even effect left in the residual are 
   CHECK(std::abs(found[1].t2) > 2.95);
   // Skipped columns are never returned, even with a strong effect.
   CHECK(solvers::residual_tests(X, rho, {2, 5}, 0.05).empty());
+  // A column correlated with a skipped one whose effect is left in ρ (shrinkage of a fitted
+  // column) is tested on its part that column does not explain: independent of ρ here.
+  arma::mat C = X;
+  C.col(1) = 0.8 * X.col(2) + 0.6 * X.col(1);
+  const arma::vec shrunk = 0.5 * X.col(2) + 0.1 * noise;
+  const auto correlated = solvers::residual_tests(C, shrunk, {2}, 0.05);
+  for (const auto& c : correlated) CHECK(c.column != 1);
+  CHECK_FALSE(solvers::residual_tests(C, shrunk, {}, 0.05).empty());  // x₁ (and x₂) without it
   CHECK_THROWS_WITH(solvers::residual_tests(X, rho, {}, 1.0),
                     Catch::Contains("residual_tests: alpha must be in (0, 1) (got 1)"));
   CHECK_THROWS_WITH(solvers::residual_tests(X, rho.head(9), {}, 0.05),
