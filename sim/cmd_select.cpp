@@ -130,6 +130,10 @@ void run_select(const SelectArgs& args) {
   for (arma::uword j : selected) is_selected[j] = true;
   // Sorted by importance, largest first; ties keep the column order.
   const arma::uvec order = arma::stable_sort_index(imp, "descend");
+  // The residual tests' additions (nn methods, GMM split only): empty otherwise.
+  const auto* nn = dynamic_cast<const solvers::NnFit*>(fit.get());
+  const std::vector<solvers::ResidualTest> none;
+  const std::vector<solvers::ResidualTest>& added = nn && !args.k ? nn->completion_tests() : none;
 
   if (args.json) {
     nlohmann::json vars = nlohmann::json::array();
@@ -148,11 +152,11 @@ void run_select(const SelectArgs& args) {
                           {"selected", sel}};
     if (args.k) out["k"] = *args.k;
     if (nlohmann::json tuning = tuning_json(*fit); !tuning.is_null()) out["tuning"] = tuning;
-    if (const auto* nn = dynamic_cast<const solvers::NnFit*>(fit.get()); nn && !args.k) {
-      nlohmann::json added = nlohmann::json::array();
-      for (const solvers::ResidualTest& c : nn->completion_tests())
-        added.push_back({{"name", names[c.column]}, {"t1", c.t1}, {"t2", c.t2}});
-      out["completion"] = added;
+    if (nn && !args.k) {
+      nlohmann::json completion = nlohmann::json::array();
+      for (const solvers::ResidualTest& c : added)
+        completion.push_back({{"name", names[c.column]}, {"t1", c.t1}, {"t2", c.t2}});
+      out["completion"] = completion;
     }
     std::cout << out.dump() << "\n";
     return;
@@ -168,10 +172,9 @@ void run_select(const SelectArgs& args) {
   std::cout << "# selected (" << selected.n_elem << "):";
   for (arma::uword j : selected) std::cout << " " << names[j];
   std::cout << "\n";
-  if (const auto* nn = dynamic_cast<const solvers::NnFit*>(fit.get());
-      nn && !args.k && !nn->completion_tests().empty()) {
+  if (!added.empty()) {
     std::cout << "# selected by the residual tests (importance 0 in the penalized fit):";
-    for (const solvers::ResidualTest& c : nn->completion_tests())
+    for (const solvers::ResidualTest& c : added)
       std::cout << " " << names[c.column] << " (t1 = " << c.t1 << ", t2 = " << c.t2 << ")";
     std::cout << "\n";
   }

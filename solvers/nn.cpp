@@ -256,16 +256,18 @@ std::vector<ResidualTest> residual_tests(const arma::mat& X, const arma::vec& re
     const double tol = 1e-10 * std::max(1.0, d.max());
     basis = Q.cols(arma::find(d > tol));
   }
+  // The projected columns, scaled to mean square 1; those [1, X_skip] explains are not tested.
   std::vector<arma::uword> cols;
   std::vector<arma::vec> parts;
   for (arma::uword j = 0; j < X.n_cols; ++j) {
     if (!tested[j]) continue;
-    const arma::vec x = X.col(j);
-    const arma::vec z = x - basis * (basis.t() * x);
-    const double scale = std::sqrt(arma::dot(x - arma::mean(x), x - arma::mean(x)));
-    if (scale > 0.0 && std::sqrt(arma::dot(z, z)) > 1e-8 * scale) {
+    arma::vec z = X.col(j) - basis * (basis.t() * X.col(j));
+    const arma::vec centred = X.col(j) - arma::mean(X.col(j));
+    const double spread = std::sqrt(arma::dot(centred, centred));
+    if (spread > 0.0 && std::sqrt(arma::dot(z, z)) > 1e-8 * spread) {
+      z /= std::sqrt(arma::dot(z, z) / n);
       cols.push_back(j);
-      parts.push_back(z);
+      parts.push_back(std::move(z));
     }
   }
   std::vector<ResidualTest> out;
@@ -277,8 +279,7 @@ std::vector<ResidualTest> residual_tests(const arma::mat& X, const arma::vec& re
   const arma::vec r2 = arma::square(rc);
   for (std::size_t c = 0; c < cols.size(); ++c) {
     const arma::uword j = cols[c];
-    arma::vec z = parts[c];
-    z /= std::sqrt(arma::dot(z, z) / n);
+    const arma::vec& z = parts[c];
     const arma::vec h = arma::square(z) - 1.0;
     const double d1 = std::sqrt(arma::dot(r2, arma::square(z)));
     const double d2 = std::sqrt(arma::dot(r2, arma::square(h)));
@@ -389,9 +390,9 @@ void validate(const NnOptions& o, std::string_view where) {
   for (double l : o.lambdas)
     theory::require(std::isfinite(l) && l > 0.0, w, "lambdas must be finite and > 0", l);
   theory::require(!o.widths.empty(), w, "widths must not be empty");
+  for (arma::uword r : o.widths) theory::require(r >= 2, w, "widths must be >= 2", r);
   theory::require(o.complete_alpha >= 0.0 && o.complete_alpha < 1.0, w,
                   "complete_alpha must be in [0, 1)", o.complete_alpha);
-  for (arma::uword r : o.widths) theory::require(r >= 2, w, "widths must be >= 2", r);
   if (o.optimizer == NnOptimizer::adam) {
     theory::require(!o.learning_rates.empty(), w, "learning_rates must not be empty");
     for (double lr : o.learning_rates)
@@ -633,12 +634,13 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& o, theory:
   }
   const arma::uvec rows = selected_rows(out.net_, out.columns_, out.p_, o.split);
   out.selected_ = arma::sort(out.columns_.elem(rows));
+  std::size_t relaxed_k = 0;  // index of out.relaxed_lambda_ in `relaxed`
   if (o.relaxed) {
     // The relaxed λ is the one that did best on the held-out rows for the chosen candidate's own
     // selected set (computed above for NnSelection::relaxed). Falling back to the penalized fit
     // when it does better there (the relaxed lasso's φ = 1) was tried and dropped: on the
     // "[.nn_quality]" data at σ = 5 it raised the test MSE from 4.59 to 5.52 (12 replications).
-    const std::size_t k =
+    const std::size_t k = relaxed_k =
         relaxed_score(train_net, selected_rows(train_net, out.columns_, out.p_, o.split)).k;
     out.relaxed_lambda_ = relaxed[k];
     run_relaxed(o.refit ? Xs : Xt, o.refit ? ys : yt, out.net_, rows, o, relaxed, k, rng,
@@ -661,11 +663,9 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& o, theory:
         theory::Network from = out.net_;
         from.W.rows(extra) = theory::standard_normal(extra.n_elem, from.r(), rng) *
                              (0.2 / std::sqrt(double(from.r())));
-        const auto it = std::find(relaxed.begin(), relaxed.end(), out.relaxed_lambda_);
-        const auto k = static_cast<std::size_t>(it - relaxed.begin());
-        run_relaxed(Xf, yf, from, all, o, relaxed, k, rng,
+        run_relaxed(Xf, yf, from, all, o, relaxed, relaxed_k, rng,
                     [&](std::size_t kk, const theory::Network& net) {
-                      if (kk == k) out.relaxed_net_ = net;
+                      if (kk == relaxed_k) out.relaxed_net_ = net;
                     });
       }
       for (ResidualTest& t : tests) t.column = out.columns_(t.column);

@@ -250,7 +250,6 @@ struct NnOptions {
 /// Throws std::invalid_argument naming the field unless the options are valid.
 void validate(const NnOptions& options, std::string_view where = "nn");
 
-/// One grid point and its validation mean squared error (on the standardised response).
 /// A column that a residual test flagged (residual_tests): its index and both statistics.
 struct ResidualTest {
   arma::uword column = 0;
@@ -258,6 +257,7 @@ struct ResidualTest {
   double t2 = 0;  ///< second-order statistic (curvature)
 };
 
+/// One grid point and its validation mean squared error (on the standardised response).
 struct NnCandidate {
   double lambda = 0;
   arma::uword width = 0;
@@ -378,7 +378,6 @@ std::vector<ResidualTest> residual_tests(const arma::mat& X, const arma::vec& re
                                          const arma::uvec& skip, double alpha);
 
 /// The §3.4 method behind the common interface (name "nn").
-
 class NnMethod final : public Method {
  public:
   explicit NnMethod(NnOptions options = {});

@@ -1,7 +1,6 @@
 // Tests of the §3.4 ReLU-network selector (solvers/nn.hpp): Adam + prox, KKT conditions of the
 // chosen fit, importances, selection on the paper's nn data set.
 #include <algorithm>
-#include <boost/math/distributions/normal.hpp>
 #include <boost/random/uniform_01.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -561,10 +560,14 @@ TEST_CASE("residual_tests: on columns independent of the residual, both statisti
   }
   CHECK(flags >= 65);
   CHECK(flags <= 133);
-  // The residual's mean does not matter (it is centred).
+  // The residual's mean does not matter (it is centred); column 0's effect makes the
+  // comparison non-empty.
   const arma::mat X = theory::standard_normal(400, 5, rng);
-  const auto a = solvers::residual_tests(X, rho, {}, 0.999999);
-  const auto b = solvers::residual_tests(X, rho - 2.0, {}, 0.999999);
+  const arma::vec shifted = rho + 3.0 * X.col(0);
+  const auto a = solvers::residual_tests(X, shifted, {}, 0.999999);
+  const auto b = solvers::residual_tests(X, shifted - 2.0, {}, 0.999999);
+  REQUIRE_FALSE(a.empty());
+  CHECK(a[0].column == 0);
   REQUIRE(a.size() == b.size());
   for (std::size_t i = 0; i < a.size(); ++i) {
     CHECK(a[i].column == b[i].column);
