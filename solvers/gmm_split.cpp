@@ -142,9 +142,17 @@ arma::uvec select(const arma::vec& v, const SelectionRule& rule) {
 arma::uvec select(const Fitted& fitted, std::optional<arma::uword> k) {
   const arma::uvec split = select(fitted.importances(), {.k = k, .gmm = fitted.split_options()});
   if (k) return split;
+  arma::uvec kept = split;
+  const arma::uvec gone = fitted.pruned();
+  if (!gone.is_empty()) {
+    std::vector<arma::uword> rest;
+    for (const arma::uword j : split)
+      if (!arma::any(gone == j)) rest.push_back(j);
+    kept = arma::uvec(rest);
+  }
   const arma::uvec extra = fitted.completion();
-  if (extra.is_empty()) return split;
-  return arma::unique(arma::join_cols(split, extra));
+  if (extra.is_empty()) return kept;
+  return arma::unique(arma::join_cols(kept, extra));
 }
 
 }  // namespace reluid::solvers

@@ -229,6 +229,48 @@ arma::uvec escape_rows(const arma::mat& X, const arma::vec& y, const theory::Net
   return arma::uvec(keep);
 }
 
+namespace {
+
+/// Orthonormal basis of [1, X.cols(cols)]: Q of its thin QR, without the columns whose |R_kk|
+/// says they are linear combinations of the previous ones.
+arma::mat intercept_basis(const arma::mat& X, const arma::uvec& cols) {
+  arma::mat Q, R;
+  arma::qr_econ(Q, R, arma::join_rows(arma::ones(X.n_rows), X.cols(cols)));
+  const arma::vec d = arma::abs(R.diag());
+  const double tol = 1e-10 * std::max(1.0, d.max());
+  return Q.cols(arma::find(d > tol));
+}
+
+/// x_j's least-squares residual on `basis` (the part of x_j that it does not explain linearly),
+/// scaled to mean square 1; empty when basis explains x_j (or x_j is constant).
+arma::vec projected_column(const arma::mat& X, arma::uword j, const arma::mat& basis) {
+  arma::vec z = X.col(j) - basis * (basis.t() * X.col(j));
+  const arma::vec centred = X.col(j) - arma::mean(X.col(j));
+  const double spread = std::sqrt(arma::dot(centred, centred));
+  const double size = std::sqrt(arma::dot(z, z));
+  if (!(spread > 0.0 && size > 1e-8 * spread)) return {};
+  return z / std::sqrt(arma::dot(z, z) / double(X.n_rows));
+}
+
+/// The two self-normalised statistics of residual_tests for a projected column z, from the
+/// centred residual rc and its squares r2 (the numerators do not change by centring, since
+/// Σ z = Σ (z² − 1) = 0; the denominators estimate their sd).
+ResidualTest stein_statistics(arma::uword column, const arma::vec& rc, const arma::vec& r2,
+                              const arma::vec& z) {
+  const arma::vec h = arma::square(z) - 1.0;
+  const double d1 = std::sqrt(arma::dot(r2, arma::square(z)));
+  const double d2 = std::sqrt(arma::dot(r2, arma::square(h)));
+  return {column, d1 > 0.0 ? arma::dot(rc, z) / d1 : 0.0, d2 > 0.0 ? arma::dot(rc, h) / d2 : 0.0};
+}
+
+/// Two-sided normal bound for `tests` tests at family level alpha (Bonferroni).
+double bonferroni_bound(double alpha, double tests) {
+  return boost::math::quantile(boost::math::complement(boost::math::normal_distribution<double>(),
+                                                       alpha / (2.0 * tests)));
+}
+
+}  // namespace
+
 std::vector<ResidualTest> residual_tests(const arma::mat& X, const arma::vec& residual,
                                          const arma::uvec& skip, double alpha) {
   constexpr std::string_view where = "residual_tests";
@@ -245,47 +287,26 @@ std::vector<ResidualTest> residual_tests(const arma::mat& X, const arma::vec& re
                     "skip must hold column indices < p = " + std::to_string(X.n_cols), j);
     tested[j] = false;
   }
-  const double n = double(X.n_rows);
-  // Orthonormal basis of [1, X_skip]: each tested column is replaced by its least-squares
-  // residual on it (the part of x_j that the skipped columns do not explain linearly).
-  arma::mat basis = arma::join_rows(arma::ones(X.n_rows), X.cols(skip));
-  {
-    arma::mat Q, R;
-    arma::qr_econ(Q, R, basis);
-    const arma::vec d = arma::abs(R.diag());
-    const double tol = 1e-10 * std::max(1.0, d.max());
-    basis = Q.cols(arma::find(d > tol));
-  }
-  // The projected columns, scaled to mean square 1; those [1, X_skip] explains are not tested.
+  // Each tested column is replaced by its least-squares residual on [1, X_skip]; those it
+  // explains are not tested.
+  const arma::mat basis = intercept_basis(X, skip);
   std::vector<arma::uword> cols;
   std::vector<arma::vec> parts;
   for (arma::uword j = 0; j < X.n_cols; ++j) {
     if (!tested[j]) continue;
-    arma::vec z = X.col(j) - basis * (basis.t() * X.col(j));
-    const arma::vec centred = X.col(j) - arma::mean(X.col(j));
-    const double spread = std::sqrt(arma::dot(centred, centred));
-    if (spread > 0.0 && std::sqrt(arma::dot(z, z)) > 1e-8 * spread) {
-      z /= std::sqrt(arma::dot(z, z) / n);
-      cols.push_back(j);
-      parts.push_back(std::move(z));
-    }
+    arma::vec z = projected_column(X, j, basis);
+    if (z.is_empty()) continue;
+    cols.push_back(j);
+    parts.push_back(std::move(z));
   }
   std::vector<ResidualTest> out;
   if (cols.empty()) return out;
-  const double bound = boost::math::quantile(boost::math::complement(
-      boost::math::normal_distribution<double>(), alpha / (4.0 * double(cols.size()))));
-  // Centred: the numerators do not change (Σ z = Σ h = 0), the denominators estimate their sd.
+  const double bound = bonferroni_bound(alpha, 2.0 * double(cols.size()));
   const arma::vec rc = residual - arma::mean(residual);
   const arma::vec r2 = arma::square(rc);
   for (std::size_t c = 0; c < cols.size(); ++c) {
-    const arma::uword j = cols[c];
-    const arma::vec& z = parts[c];
-    const arma::vec h = arma::square(z) - 1.0;
-    const double d1 = std::sqrt(arma::dot(r2, arma::square(z)));
-    const double d2 = std::sqrt(arma::dot(r2, arma::square(h)));
-    const double t1 = d1 > 0.0 ? arma::dot(rc, z) / d1 : 0.0;
-    const double t2 = d2 > 0.0 ? arma::dot(rc, h) / d2 : 0.0;
-    if (std::abs(t1) > bound || std::abs(t2) > bound) out.push_back({j, t1, t2});
+    const ResidualTest t = stein_statistics(cols[c], rc, r2, parts[c]);
+    if (std::abs(t.t1) > bound || std::abs(t.t2) > bound) out.push_back(t);
   }
   return out;
 }
@@ -393,6 +414,10 @@ void validate(const NnOptions& o, std::string_view where) {
   for (arma::uword r : o.widths) theory::require(r >= 2, w, "widths must be >= 2", r);
   theory::require(o.complete_alpha >= 0.0 && o.complete_alpha < 1.0, w,
                   "complete_alpha must be in [0, 1)", o.complete_alpha);
+  theory::require(o.prune_alpha >= 0.0 && o.prune_alpha < 1.0, w,
+                  "prune_alpha must be in [0, 1)", o.prune_alpha);
+  theory::require(o.prune_alpha == 0.0 || o.relaxed, w,
+                  "prune_alpha needs relaxed = true, prune_alpha", o.prune_alpha);
   if (o.optimizer == NnOptimizer::adam) {
     theory::require(!o.learning_rates.empty(), w, "learning_rates must not be empty");
     for (double lr : o.learning_rates)
@@ -632,7 +657,7 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& o, theory:
                        (at.rows.is_empty() ? 0.0 : lambda2 * arma::dot(at.weights, pen));
     }
   }
-  const arma::uvec rows = selected_rows(out.net_, out.columns_, out.p_, o.split);
+  arma::uvec rows = selected_rows(out.net_, out.columns_, out.p_, o.split);
   out.selected_ = arma::sort(out.columns_.elem(rows));
   std::size_t relaxed_k = 0;  // index of out.relaxed_lambda_ in `relaxed`
   if (o.relaxed) {
@@ -648,10 +673,54 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& o, theory:
                   if (kk == k) out.relaxed_net_ = net;
                 });
   }
+  const arma::mat& Xf = o.refit ? Xs : Xt;  // the rows the final fit is fitted to
+  const arma::vec& yf = o.refit ? ys : yt;
+  if (o.prune_alpha > 0.0 && !rows.is_empty()) {
+    // Drop-one tests: each selected column against a relaxed refit on the others.
+    const double bound = bonferroni_bound(o.prune_alpha, 2.0 * double(rows.n_elem));
+    const double bound_n = bonferroni_bound(o.prune_alpha, double(rows.n_elem * out.net_.r()));
+    std::vector<arma::uword> kept, gone;
+    for (arma::uword i = 0; i < rows.n_elem; ++i) {
+      const arma::uvec others = arma::join_cols(rows.head(i), rows.tail(rows.n_elem - i - 1));
+      theory::Network without;
+      run_relaxed(Xf, yf, out.net_, others, o, relaxed, relaxed_k, rng,
+                  [&](std::size_t kk, const theory::Network& net) {
+                    if (kk == relaxed_k) without = net;
+                  });
+      const arma::vec rho = yf - theory::predict(without, Xf);
+      const arma::vec rc = rho - arma::mean(rho);
+      const arma::vec z = projected_column(Xf, rows(i), intercept_basis(Xf, others));
+      ResidualTest t{rows(i), 0.0, 0.0};
+      if (!z.is_empty()) {
+        t = stein_statistics(rows(i), rc, arma::square(rc), z);
+        // Score statistics of row i at zero, one per neuron: x_i's linear effect on the rows
+        // where that neuron is active (an interaction the marginal statistics average out).
+        const arma::mat pre = Xf * without.W + arma::ones(Xf.n_rows) * without.b.t();
+        const arma::vec rz = rc % z, rz2 = arma::square(rz);
+        for (arma::uword k = 0; k < pre.n_cols; ++k) {
+          const arma::uvec on = arma::find(pre.col(k) > 0.0);
+          if (on.n_elem < 10) continue;
+          const double d = std::sqrt(arma::accu(rz2.elem(on)));
+          if (d > 0.0) t.tn = std::max(t.tn, std::abs(arma::accu(rz.elem(on))) / d);
+        }
+      }
+      (std::abs(t.t1) > bound || std::abs(t.t2) > bound || t.tn > bound_n ? kept : gone)
+          .push_back(rows(i));
+      t.column = out.columns_(t.column);
+      out.prune_tests_.push_back(t);
+    }
+    if (!gone.empty()) {
+      rows = arma::uvec(kept);
+      out.selected_ = arma::sort(out.columns_.elem(rows));
+      out.pruned_ = arma::sort(arma::uvec(out.columns_.elem(arma::uvec(gone))));
+      run_relaxed(Xf, yf, out.net_, rows, o, relaxed, relaxed_k, rng,
+                  [&](std::size_t kk, const theory::Network& net) {
+                    if (kk == relaxed_k) out.relaxed_net_ = net;
+                  });
+    }
+  }
   if (o.complete_alpha > 0.0) {
     // Residual tests of the left-out columns against the final fit, on the rows it was fitted to.
-    const arma::mat& Xf = o.refit ? Xs : Xt;
-    const arma::vec& yf = o.refit ? ys : yt;
     const arma::vec rho = yf - theory::predict(o.relaxed ? out.relaxed_net_ : out.net_, Xf);
     std::vector<ResidualTest> tests = residual_tests(Xf, rho, rows, o.complete_alpha);
     if (!tests.empty()) {

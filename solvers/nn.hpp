@@ -240,6 +240,24 @@ struct NnOptions {
   /// friedman_uniform at σ = 5 went 4.39 → 4.99 and on the nn data 9.57/9.48/9.26/6.84 →
   /// 9.69/9.71/9.34/6.89 at σ = 0/0.5/1/5, FP up by at most 0.09 (README).
   double complete_alpha = 0.0;
+  /// Pruning of the selection by drop-one tests (0 = off; in [0, 1); needs `relaxed`). Before
+  /// the completion, each column j of the split's set S is left out of a relaxed refit on the
+  /// others (same relaxed λ, on the rows the final fit is fitted to), x_j is projected off
+  /// [1, X_S∖j], and that refit's residual is tested for an effect of x_j: the two statistics
+  /// of residual_tests (t1, t2) and, per neuron k of the refit, the score statistic of row j at
+  /// zero, Σ ρ z 1{k active} / (Σ ρ² z² 1{k active})^½ (an interaction of x_j that the marginal
+  /// statistics average out; ResidualTest::tn is the largest |.|). j is kept when t1 or t2 is
+  /// past the two-sided Bonferroni bound over the 2|S| marginal tests at prune_alpha, or tn past
+  /// the bound over the r|S| neuron tests; otherwise it is dropped (NnFit::pruned) and the
+  /// relaxed refit rerun on the rest. The noise columns an ℓ1 fit lets in have small drop-one
+  /// statistics (inflated by their selection: about 2 where a null column's would be N(0, 1)).
+  /// Off in the registry's nn_adaptive: on the tuning seed 99 (40 replications, nn_adaptive
+  /// with it, "[.nn_quality]" with RELUID_NN_PRUNE) 0.2 takes friedman_uniform's FP at σ = 5
+  /// from 0.55 to 0.33 (TP 5.00 kept) and the nn data's from 2.43 to 0.63, but costs the nn
+  /// data's weak rows TP 6.28 → 5.73 at σ = 5 and 0.2 at σ = 1 (9.08; 8 true columns dropped);
+  /// 0.5 gives friedman_uniform 0.45 and the nn data 9.23 at σ = 1, 5.98 / 0.85 at σ = 5.
+  /// Neither meets both of the σ = 5 FP (friedman) and σ = 1 TP (nn) targets (README).
+  double prune_alpha = 0.0;
 
   /// The paper's §4.1 grid: λ ∈ {0.1, 0.05, 0.01, 0.005}, r ∈ {20, 50, 100}, and for Adam
   /// lr ∈ {0.05, 0.01, 0.005}, epochs ∈ {200, 500, 1000}; rule = LambdaRule::min; one stage
@@ -255,6 +273,7 @@ struct ResidualTest {
   arma::uword column = 0;
   double t1 = 0;  ///< first-order statistic (linear dependence)
   double t2 = 0;  ///< second-order statistic (curvature)
+  double tn = 0;  ///< NnFit::prune_tests only: the largest |per-neuron score statistic|
 };
 
 /// One grid point and its validation mean squared error (on the standardised response).
@@ -311,18 +330,23 @@ class NnFit final : public Fitted {
   const std::vector<ResidualTest>& completion_tests() const { return completion_; }
   /// The columns of completion_tests(), ascending (Fitted::completion).
   arma::uvec completion() const override;
+  /// NnOptions::prune_alpha only: every column the split selected, with its drop-one statistics
+  /// (column indices of X); pruned() holds those within the bound.
+  const std::vector<ResidualTest>& prune_tests() const { return prune_tests_; }
+  /// The split's columns the drop-one tests removed, ascending (Fitted::pruned).
+  arma::uvec pruned() const override { return pruned_; }
 
  private:
   friend NnFit fit_nn(const arma::mat&, const arma::vec&, const NnOptions&, theory::Engine&);
   theory::Network net_{}, relaxed_net_{}, first_net_{};
-  arma::uvec columns_, selected_;
+  arma::uvec columns_, selected_, pruned_;
   double relaxed_lambda_ = 0;
   GmmOptions split_{};
   arma::rowvec mean_, sd_;  ///< of every column of X (divisor n)
   double y_mean_ = 0, y_sd_ = 1;
   arma::uword p_ = 0;
   std::vector<NnCandidate> candidates_, adaptive_candidates_;
-  std::vector<ResidualTest> completion_;
+  std::vector<ResidualTest> completion_, prune_tests_;
   std::size_t chosen_ = 0, adaptive_chosen_ = 0;
   double objective_ = 0;
 };

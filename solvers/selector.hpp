@@ -50,6 +50,10 @@ class Fitted {
   /// default): nn's residual tests (NnOptions::complete_alpha). solvers::select(const Fitted&)
   /// adds them to the split's set; a top-k selection ignores them.
   virtual arma::uvec completion() const { return {}; }
+  /// Columns of the GMM split the method removes from it (ascending; empty by default): nn's
+  /// drop-one tests (NnOptions::prune_alpha). solvers::select(const Fitted&) takes them out of
+  /// the split's set before adding completion(); a top-k selection ignores them.
+  virtual arma::uvec pruned() const { return {}; }
 };
 
 /// A configured method. `fit` is const and draws every random number from `rng`, so one Method

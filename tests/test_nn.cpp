@@ -1,6 +1,7 @@
 // Tests of the §3.4 ReLU-network selector (solvers/nn.hpp): Adam + prox, KKT conditions of the
 // chosen fit, importances, selection on the paper's nn data set.
 #include <algorithm>
+#include <boost/math/distributions/normal.hpp>
 #include <boost/random/uniform_01.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -665,6 +666,73 @@ TEST_CASE("fit_nn: the residual tests complete the selection with an effect the 
                     Catch::Contains("complete_alpha must be in [0, 1) (got 1)"));
 }
 
+TEST_CASE("fit_nn: the drop-one tests prune noise columns the split let in, not true ones",
+          "[nn]") {
+  // friedman_uniform at σ = 5, tuning seed 99, replication 1: nn_adaptive's split selects the
+  // five true columns and five noise columns (measured with the "[.nn_quality]" harness).
+  const sim::PaperData d = sim::make_paper_data(
+      {.dataset = sim::PaperDataset::friedman_uniform, .sigma = 5.0}, 99, 0, 1);
+  solvers::NnOptions o{.adaptive = true, .split = {.tied_min_start = true}, .complete_alpha = 0.05};
+  o.prune_alpha = 0.2;
+  auto rng = sim::make_engine(99, 0, 1, sim::Stream::solver);
+  const solvers::NnFit fit = solvers::fit_nn(d.train.X, d.train.y, o, rng);
+  const arma::uvec split = solvers::select(fit.importances(), {.k = std::nullopt, .gmm = fit.split_options()});
+  CAPTURE(split.t(), fit.pruned().t(), fit.selected().t());
+  // One test per column of the split, in its order.
+  REQUIRE(fit.prune_tests().size() == split.n_elem);
+  const double m = static_cast<double>(split.n_elem);
+  const auto bound = [](double level) {
+    return boost::math::quantile(
+        boost::math::complement(boost::math::normal_distribution<double>(), level));
+  };
+  const double b_marginal = bound(0.2 / (4.0 * m));
+  const double b_neuron = bound(0.2 / (2.0 * m * static_cast<double>(fit.net().r())));
+  std::vector<arma::uword> dropped;
+  for (std::size_t i = 0; i < split.n_elem; ++i) {
+    const solvers::ResidualTest& t = fit.prune_tests()[i];
+    CHECK(t.column == split(i));
+    const bool keep = std::abs(t.t1) > b_marginal || std::abs(t.t2) > b_marginal || t.tn > b_neuron;
+    if (!keep) dropped.push_back(t.column);
+    // Every true column is kept, each by a statistic well past its bound.
+    if (arma::any(d.support == t.column)) {
+      CAPTURE(t.column, t.t1, t.t2, t.tn);
+      CHECK(std::max({std::abs(t.t1), std::abs(t.t2)}) > b_marginal + 1.0);
+    }
+  }
+  REQUIRE_FALSE(dropped.empty());
+  CHECK(arma::all(fit.pruned() == arma::uvec(dropped)));
+  CHECK(arma::uvec(arma::intersect(fit.pruned(), d.support)).is_empty());
+  // The selection: the split without the pruned columns, with the completion's.
+  std::vector<arma::uword> rest;
+  for (const arma::uword j : split)
+    if (!arma::any(fit.pruned() == j)) rest.push_back(j);
+  const arma::uvec expect = arma::unique(arma::join_cols(arma::uvec(rest), fit.completion()));
+  CHECK(arma::all(solvers::select(fit) == expect));
+  CHECK(arma::all(fit.selected() == expect));
+  CHECK(arma::all(solvers::select(fit, 3) == solvers::top_k(fit.importances(), 3)));
+  // An independent check of one statistic: 10 x₄ enters f additively, so without x₄ the best
+  // fit leaves r* = 10 x₄ + ξ (up to a constant); t1 of x₄ is close to that residual's.
+  const solvers::ResidualTest& t4 = fit.prune_tests()[3];
+  REQUIRE(t4.column == 3);
+  const arma::vec r_star = d.train.y - d.train.f + 10.0 * d.train.X.col(3);
+  arma::uvec others = split;
+  others.shed_row(3);
+  arma::mat basis = arma::join_rows(arma::ones(d.train.X.n_rows), d.train.X.cols(others));
+  arma::mat Q, R;
+  arma::qr_econ(Q, R, basis);
+  arma::vec z = d.train.X.col(3) - Q * (Q.t() * d.train.X.col(3));
+  const arma::vec rc = r_star - arma::mean(r_star);
+  const double t1_star = arma::dot(rc, z) / std::sqrt(arma::dot(arma::square(rc), arma::square(z)));
+  CAPTURE(t4.t1, t1_star);
+  CHECK(std::abs(t4.t1 - t1_star) < 0.05 * std::abs(t1_star));
+  // Options checked.
+  o.prune_alpha = 1.0;
+  CHECK_THROWS_WITH(solvers::NnMethod(o), Catch::Contains("prune_alpha must be in [0, 1) (got 1)"));
+  o.prune_alpha = 0.2;
+  o.relaxed = false;
+  CHECK_THROWS_WITH(solvers::NnMethod(o), Catch::Contains("prune_alpha needs relaxed = true"));
+}
+
 TEST_CASE("nn: the default λ grid is log-spaced from 0.3 down to the floor 0.09", "[nn]") {
   // As documented in NnOptions::lambdas: 10 values, a constant ratio (0.09 / 0.3)^(1/9), each
   // rounded to 4 significant digits (relative error ≤ 5e-4).
@@ -800,6 +868,7 @@ TEST_CASE("nn: noiseless paper nn data, true variables selected, few false ones"
 //   RELUID_NN_ADAPTIVE_SE2=<λ₂'s se_factor> RELUID_NN_SEED=<master seed, 99>
 //   RELUID_NN_DATASET=nn|linear|friedman|friedman_uniform RELUID_NN_TIED=1|0 (split's second EM)
 //   RELUID_NN_COMPLETE=<complete_alpha> (residual tests; 0 = off)
+//   RELUID_NN_PRUNE=<prune_alpha> (drop-one tests of the selected columns; 0 = off)
 //   RELUID_NN_FULLSTAB=<B> (also report complementary-pairs stability selection: the method on
 //     2B random halves, selected where the share of halves selecting is >= 0.5 / 0.6 / 0.75 / 0.9)
 //   RELUID_NN_VERBOSE=1 (a line per replication: λ, λ₂ path, non-zero importances, * = true)
@@ -849,6 +918,7 @@ TEST_CASE("nn: selection quality on the paper's nn data (report)", "[.nn_quality
   if (std::getenv("RELUID_NN_TIED")) o.split.tied_min_start = env("RELUID_NN_TIED", "1") == "1";
   if (std::getenv("RELUID_NN_COMPLETE"))
     o.complete_alpha = std::stod(env("RELUID_NN_COMPLETE", ""));
+  if (std::getenv("RELUID_NN_PRUNE")) o.prune_alpha = std::stod(env("RELUID_NN_PRUNE", ""));
   const sim::PaperDataset dataset = sim::parse_paper_dataset(env("RELUID_NN_DATASET", "nn"));
   const bool verbose = env("RELUID_NN_VERBOSE", "0") == "1";
   const int fullstab = std::stoi(env("RELUID_NN_FULLSTAB", "0"));
@@ -920,6 +990,10 @@ TEST_CASE("nn: selection quality on the paper's nn data (report)", "[.nn_quality
             line << " " << c.lambda << ":" << c.validation_mse << "+-" << c.validation_std_err
                  << "/" << c.support << "/" << c.selected;
         }
+        for (const solvers::ResidualTest& c : nn.prune_tests())
+          line << " | " << (arma::any(nn.pruned() == c.column) ? "dropped " : "kept ")
+               << (arma::any(d.support == c.column) ? "*" : "") << c.column + 1 << " t1 " << c.t1
+               << " t2 " << c.t2 << " tn " << c.tn;
         for (const solvers::ResidualTest& c : nn.completion_tests())
           line << " | added " << (arma::any(d.support == c.column) ? "*" : "") << c.column + 1
                << " t1 " << c.t1 << " t2 " << c.t2;
