@@ -49,8 +49,8 @@ struct SelectionRule {
 arma::uvec select(const arma::vec& v, const SelectionRule& rule = {});
 
 /// The selected set of a fitted method: its importances through select, with the GMM options
-/// the method asks for (Fitted::split_options) and joined by Fitted::completion when k is not
-/// set (ascending); the k largest importances when it is.
+/// the method asks for (Fitted::split_options), less Fitted::pruned and joined by
+/// Fitted::completion when k is not set (ascending); the k largest importances when it is.
 arma::uvec select(const Fitted& fitted, std::optional<arma::uword> k = std::nullopt);
 
 }  // namespace reluid::solvers
