@@ -169,6 +169,21 @@ void run_relaxed(const arma::mat& X, const arma::vec& y, const theory::Network& 
   }
 }
 
+/// run_relaxed's solution at relaxed_lambdas[k] (the path is followed down to it).
+theory::Network relaxed_at(const arma::mat& X, const arma::vec& y, const theory::Network& from,
+                           const arma::uvec& rows, const NnOptions& o,
+                           const std::vector<double>& relaxed_lambdas, std::size_t k,
+                           theory::Engine& rng, const arma::vec& weights = {}) {
+  theory::Network out;
+  run_relaxed(
+      X, y, from, rows, o, relaxed_lambdas, k, rng,
+      [&](std::size_t kk, const theory::Network& net) {
+        if (kk == k) out = net;
+      },
+      weights);
+  return out;
+}
+
 /// The adaptive stage's rows and weights from a first-stage fit: the non-zero rows of net.W and
 /// w_i = (s / ‖Ŵ_i,·‖₂)^γ, s the mean of those norms (see NnOptions::adaptive).
 struct AdaptiveRows {
@@ -265,8 +280,50 @@ ResidualTest stein_statistics(arma::uword column, const arma::vec& rc, const arm
 
 /// Two-sided normal bound for `tests` tests at family level alpha (Bonferroni).
 double bonferroni_bound(double alpha, double tests) {
-  return boost::math::quantile(boost::math::complement(boost::math::normal_distribution<double>(),
-                                                       alpha / (2.0 * tests)));
+  return boost::math::quantile(
+      boost::math::complement(boost::math::normal_distribution<double>(), alpha / (2.0 * tests)));
+}
+
+/// NnOptions::prune_alpha's tests of the selected rows `rows` of net (column indices of X in
+/// the returned tests): for each, the relaxed refit at relaxed_lambdas[k] without it, t1 and t2
+/// of its projected column against that refit's residual, and tn, the largest per-neuron score
+/// statistic (neurons active on fewer than 10 rows are skipped). keep[i]: a statistic of
+/// rows(i) is past its Bonferroni bound.
+struct DropOne {
+  std::vector<ResidualTest> tests;
+  std::vector<bool> keep;
+};
+DropOne drop_one_tests(const arma::mat& X, const arma::vec& y, const theory::Network& net,
+                       const arma::uvec& rows, const NnOptions& o,
+                       const std::vector<double>& relaxed_lambdas, std::size_t k,
+                       theory::Engine& rng) {
+  const double bound = bonferroni_bound(o.prune_alpha, 2.0 * double(rows.n_elem));
+  const double bound_n = bonferroni_bound(o.prune_alpha, double(rows.n_elem * net.r()));
+  DropOne out;
+  for (arma::uword i = 0; i < rows.n_elem; ++i) {
+    const arma::uvec others = arma::join_cols(rows.head(i), rows.tail(rows.n_elem - i - 1));
+    const theory::Network without = relaxed_at(X, y, net, others, o, relaxed_lambdas, k, rng);
+    const arma::vec rho = y - theory::predict(without, X);
+    const arma::vec rc = rho - arma::mean(rho);
+    const arma::vec z = projected_column(X, rows(i), intercept_basis(X, others));
+    ResidualTest t{rows(i), 0.0, 0.0};
+    if (!z.is_empty()) {
+      t = stein_statistics(rows(i), rc, arma::square(rc), z);
+      // Score statistics of row i at zero, one per neuron: x_i's linear effect on the rows
+      // where that neuron is active (an interaction the marginal statistics average out).
+      const arma::mat pre = X * without.W + arma::ones(X.n_rows) * without.b.t();
+      const arma::vec rz = rc % z, rz2 = arma::square(rz);
+      for (arma::uword n = 0; n < pre.n_cols; ++n) {
+        const arma::uvec on = arma::find(pre.col(n) > 0.0);
+        if (on.n_elem < 10) continue;
+        const double d = std::sqrt(arma::accu(rz2.elem(on)));
+        if (d > 0.0) t.tn = std::max(t.tn, std::abs(arma::accu(rz.elem(on))) / d);
+      }
+    }
+    out.keep.push_back(std::abs(t.t1) > bound || std::abs(t.t2) > bound || t.tn > bound_n);
+    out.tests.push_back(t);
+  }
+  return out;
 }
 
 }  // namespace
@@ -414,8 +471,8 @@ void validate(const NnOptions& o, std::string_view where) {
   for (arma::uword r : o.widths) theory::require(r >= 2, w, "widths must be >= 2", r);
   theory::require(o.complete_alpha >= 0.0 && o.complete_alpha < 1.0, w,
                   "complete_alpha must be in [0, 1)", o.complete_alpha);
-  theory::require(o.prune_alpha >= 0.0 && o.prune_alpha < 1.0, w,
-                  "prune_alpha must be in [0, 1)", o.prune_alpha);
+  theory::require(o.prune_alpha >= 0.0 && o.prune_alpha < 1.0, w, "prune_alpha must be in [0, 1)",
+                  o.prune_alpha);
   theory::require(o.prune_alpha == 0.0 || o.relaxed, w,
                   "prune_alpha needs relaxed = true, prune_alpha", o.prune_alpha);
   if (o.optimizer == NnOptimizer::adam) {
@@ -639,12 +696,7 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& o, theory:
     const double lambda2 = adaptive[k2];
     if (o.refit) {
       const AdaptiveRows af = adaptive_rows(out.first_net_, o.adaptive_gamma);
-      run_relaxed(
-          Xs, ys, out.first_net_, af.rows, o, adaptive, k2, rng,
-          [&](std::size_t k, const theory::Network& net) {
-            if (k == k2) out.net_ = net;
-          },
-          af.weights);
+      out.net_ = relaxed_at(Xs, ys, out.first_net_, af.rows, o, adaptive, k2, rng, af.weights);
       const LeastSquaresLoss f{Xs, ys, out.net_.a};
       const arma::vec pen = arma::sum(arma::abs(out.net_.W.rows(af.rows)), 1);
       out.objective_ = f.evaluate(out.net_.W, out.net_.b) +
@@ -659,6 +711,8 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& o, theory:
   }
   arma::uvec rows = selected_rows(out.net_, out.columns_, out.p_, o.split);
   out.selected_ = arma::sort(out.columns_.elem(rows));
+  const arma::mat& Xf = o.refit ? Xs : Xt;  // the rows the final fit is fitted to
+  const arma::vec& yf = o.refit ? ys : yt;
   std::size_t relaxed_k = 0;  // index of out.relaxed_lambda_ in `relaxed`
   if (o.relaxed) {
     // The relaxed λ is the one that did best on the held-out rows for the chosen candidate's own
@@ -668,55 +722,22 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& o, theory:
     const std::size_t k = relaxed_k =
         relaxed_score(train_net, selected_rows(train_net, out.columns_, out.p_, o.split)).k;
     out.relaxed_lambda_ = relaxed[k];
-    run_relaxed(o.refit ? Xs : Xt, o.refit ? ys : yt, out.net_, rows, o, relaxed, k, rng,
-                [&](std::size_t kk, const theory::Network& net) {
-                  if (kk == k) out.relaxed_net_ = net;
-                });
+    out.relaxed_net_ = relaxed_at(Xf, yf, out.net_, rows, o, relaxed, k, rng);
   }
-  const arma::mat& Xf = o.refit ? Xs : Xt;  // the rows the final fit is fitted to
-  const arma::vec& yf = o.refit ? ys : yt;
   if (o.prune_alpha > 0.0 && !rows.is_empty()) {
     // Drop-one tests: each selected column against a relaxed refit on the others.
-    const double bound = bonferroni_bound(o.prune_alpha, 2.0 * double(rows.n_elem));
-    const double bound_n = bonferroni_bound(o.prune_alpha, double(rows.n_elem * out.net_.r()));
+    DropOne d = drop_one_tests(Xf, yf, out.net_, rows, o, relaxed, relaxed_k, rng);
     std::vector<arma::uword> kept, gone;
-    for (arma::uword i = 0; i < rows.n_elem; ++i) {
-      const arma::uvec others = arma::join_cols(rows.head(i), rows.tail(rows.n_elem - i - 1));
-      theory::Network without;
-      run_relaxed(Xf, yf, out.net_, others, o, relaxed, relaxed_k, rng,
-                  [&](std::size_t kk, const theory::Network& net) {
-                    if (kk == relaxed_k) without = net;
-                  });
-      const arma::vec rho = yf - theory::predict(without, Xf);
-      const arma::vec rc = rho - arma::mean(rho);
-      const arma::vec z = projected_column(Xf, rows(i), intercept_basis(Xf, others));
-      ResidualTest t{rows(i), 0.0, 0.0};
-      if (!z.is_empty()) {
-        t = stein_statistics(rows(i), rc, arma::square(rc), z);
-        // Score statistics of row i at zero, one per neuron: x_i's linear effect on the rows
-        // where that neuron is active (an interaction the marginal statistics average out).
-        const arma::mat pre = Xf * without.W + arma::ones(Xf.n_rows) * without.b.t();
-        const arma::vec rz = rc % z, rz2 = arma::square(rz);
-        for (arma::uword k = 0; k < pre.n_cols; ++k) {
-          const arma::uvec on = arma::find(pre.col(k) > 0.0);
-          if (on.n_elem < 10) continue;
-          const double d = std::sqrt(arma::accu(rz2.elem(on)));
-          if (d > 0.0) t.tn = std::max(t.tn, std::abs(arma::accu(rz.elem(on))) / d);
-        }
-      }
-      (std::abs(t.t1) > bound || std::abs(t.t2) > bound || t.tn > bound_n ? kept : gone)
-          .push_back(rows(i));
-      t.column = out.columns_(t.column);
-      out.prune_tests_.push_back(t);
+    for (std::size_t i = 0; i < rows.n_elem; ++i) {
+      (d.keep[i] ? kept : gone).push_back(rows(i));
+      d.tests[i].column = out.columns_(rows(i));
     }
+    out.prune_tests_ = std::move(d.tests);
     if (!gone.empty()) {
       rows = arma::uvec(kept);
       out.selected_ = arma::sort(out.columns_.elem(rows));
       out.pruned_ = arma::sort(arma::uvec(out.columns_.elem(arma::uvec(gone))));
-      run_relaxed(Xf, yf, out.net_, rows, o, relaxed, relaxed_k, rng,
-                  [&](std::size_t kk, const theory::Network& net) {
-                    if (kk == relaxed_k) out.relaxed_net_ = net;
-                  });
+      out.relaxed_net_ = relaxed_at(Xf, yf, out.net_, rows, o, relaxed, relaxed_k, rng);
     }
   }
   if (o.complete_alpha > 0.0) {
@@ -732,10 +753,7 @@ NnFit fit_nn(const arma::mat& X, const arma::vec& y, const NnOptions& o, theory:
         theory::Network from = out.net_;
         from.W.rows(extra) = theory::standard_normal(extra.n_elem, from.r(), rng) *
                              (0.2 / std::sqrt(double(from.r())));
-        run_relaxed(Xf, yf, from, all, o, relaxed, relaxed_k, rng,
-                    [&](std::size_t kk, const theory::Network& net) {
-                      if (kk == relaxed_k) out.relaxed_net_ = net;
-                    });
+        out.relaxed_net_ = relaxed_at(Xf, yf, from, all, o, relaxed, relaxed_k, rng);
       }
       for (ResidualTest& t : tests) t.column = out.columns_(t.column);
       out.completion_ = std::move(tests);

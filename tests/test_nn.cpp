@@ -676,7 +676,8 @@ TEST_CASE("fit_nn: the drop-one tests prune noise columns the split let in, not 
   o.prune_alpha = 0.2;
   auto rng = sim::make_engine(99, 0, 1, sim::Stream::solver);
   const solvers::NnFit fit = solvers::fit_nn(d.train.X, d.train.y, o, rng);
-  const arma::uvec split = solvers::select(fit.importances(), {.k = std::nullopt, .gmm = fit.split_options()});
+  const arma::uvec split =
+      solvers::select(fit.importances(), {.k = std::nullopt, .gmm = fit.split_options()});
   CAPTURE(split.t(), fit.pruned().t(), fit.selected().t());
   // One test per column of the split, in its order.
   REQUIRE(fit.prune_tests().size() == split.n_elem);
