@@ -2,6 +2,7 @@
 #include "solvers/nn.hpp"
 
 #include <algorithm>
+#include <boost/math/distributions/chi_squared.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <functional>
@@ -286,9 +287,9 @@ double bonferroni_bound(double alpha, double tests) {
 
 /// NnOptions::prune_alpha's tests of the selected rows `rows` of net (column indices of X in
 /// the returned tests): for each, the relaxed refit at relaxed_lambdas[k] without it, t1 and t2
-/// of its projected column against that refit's residual, and tn, the largest per-neuron score
-/// statistic (neurons active on fewer than 10 rows are skipped). keep[i]: a statistic of
-/// rows(i) is past its Bonferroni bound.
+/// of its projected column against that refit's residual, and tj, joint_score_test's t of that
+/// column against the refit. keep[i]: t1 or t2 of rows(i) is past its Bonferroni bound, or tj
+/// past the one-sided bound at prune_joint_alpha.
 struct DropOne {
   std::vector<ResidualTest> tests;
   std::vector<bool> keep;
@@ -298,7 +299,8 @@ DropOne drop_one_tests(const arma::mat& X, const arma::vec& y, const theory::Net
                        const std::vector<double>& relaxed_lambdas, std::size_t k,
                        theory::Engine& rng) {
   const double bound = bonferroni_bound(o.prune_alpha, 2.0 * double(rows.n_elem));
-  const double bound_n = bonferroni_bound(o.prune_alpha, double(rows.n_elem * net.r()));
+  const double bound_j = boost::math::quantile(
+      boost::math::complement(boost::math::normal_distribution<double>(), o.prune_joint_alpha));
   DropOne out;
   for (arma::uword i = 0; i < rows.n_elem; ++i) {
     const arma::uvec others = arma::join_cols(rows.head(i), rows.tail(rows.n_elem - i - 1));
@@ -309,24 +311,50 @@ DropOne drop_one_tests(const arma::mat& X, const arma::vec& y, const theory::Net
     ResidualTest t{rows(i), 0.0, 0.0};
     if (!z.is_empty()) {
       t = stein_statistics(rows(i), rc, arma::square(rc), z);
-      // Score statistics of row i at zero, one per neuron: x_i's linear effect on the rows
-      // where that neuron is active (an interaction the marginal statistics average out).
-      const arma::mat pre = X * without.W + arma::ones(X.n_rows) * without.b.t();
-      const arma::vec rz = rc % z, rz2 = arma::square(rz);
-      for (arma::uword n = 0; n < pre.n_cols; ++n) {
-        const arma::uvec on = arma::find(pre.col(n) > 0.0);
-        if (on.n_elem < 10) continue;
-        const double d = std::sqrt(arma::accu(rz2.elem(on)));
-        if (d > 0.0) t.tn = std::max(t.tn, std::abs(arma::accu(rz.elem(on))) / d);
-      }
+      t.tj = joint_score_test(X, without, rho, z).t;
     }
-    out.keep.push_back(std::abs(t.t1) > bound || std::abs(t.t2) > bound || t.tn > bound_n);
+    out.keep.push_back(std::abs(t.t1) > bound || std::abs(t.t2) > bound || t.tj > bound_j);
     out.tests.push_back(t);
   }
   return out;
 }
 
 }  // namespace
+
+JointScore joint_score_test(const arma::mat& X, const theory::Network& net,
+                            const arma::vec& residual, const arma::vec& z) {
+  constexpr std::string_view where = "joint_score_test";
+  theory::require(net.W.n_rows == X.n_cols, where,
+                  "net.W must have p = " + std::to_string(X.n_cols) + " rows", net.W.n_rows);
+  theory::require(residual.n_elem == X.n_rows && z.n_elem == X.n_rows, where,
+                  "residual and z must have n = " + std::to_string(X.n_rows) + " entries",
+                  std::min(residual.n_elem, z.n_elem));
+  // A = [1, active patterns]; g = Aᵀ(ρ̃ ∘ z), V = Aᵀ diag(ρ̃²) A.
+  const arma::mat pre = X * net.W + arma::ones(X.n_rows) * net.b.t();
+  const arma::mat A =
+      arma::join_rows(arma::ones(X.n_rows), arma::conv_to<arma::mat>::from(pre > 0.0));
+  const arma::vec rc = residual - arma::mean(residual);
+  const arma::vec g = A.t() * (rc % z);
+  const arma::mat V = A.t() * (A.each_col() % arma::square(rc));
+  arma::vec ev;
+  arma::mat E;
+  theory::require(arma::eig_sym(ev, E, V), where, "eigendecomposition failed, n", X.n_rows);
+  const arma::uvec kept = arma::find(ev > 1e-9 * ev.max());
+  JointScore out;
+  out.df = static_cast<double>(kept.n_elem);
+  if (kept.is_empty()) {
+    out.t = -arma::datum::inf;
+    return out;
+  }
+  out.chi2 = arma::accu(arma::square(E.cols(kept).t() * g) / ev.elem(kept));
+  const double pval =
+      boost::math::cdf(boost::math::complement(boost::math::chi_squared(out.df), out.chi2));
+  out.t = pval >= 1.0  ? -arma::datum::inf
+          : pval > 0.0 ? boost::math::quantile(boost::math::complement(
+                             boost::math::normal_distribution<double>(), pval))
+                       : arma::datum::inf;
+  return out;
+}
 
 std::vector<ResidualTest> residual_tests(const arma::mat& X, const arma::vec& residual,
                                          const arma::uvec& skip, double alpha) {
@@ -475,6 +503,8 @@ void validate(const NnOptions& o, std::string_view where) {
                   o.prune_alpha);
   theory::require(o.prune_alpha == 0.0 || o.relaxed, w,
                   "prune_alpha needs relaxed = true, prune_alpha", o.prune_alpha);
+  theory::require(o.prune_joint_alpha > 0.0 && o.prune_joint_alpha < 1.0, w,
+                  "prune_joint_alpha must be in (0, 1)", o.prune_joint_alpha);
   if (o.optimizer == NnOptimizer::adam) {
     theory::require(!o.learning_rates.empty(), w, "learning_rates must not be empty");
     for (double lr : o.learning_rates)

@@ -243,21 +243,22 @@ struct NnOptions {
   /// Pruning of the selection by drop-one tests (0 = off; in [0, 1); needs `relaxed`). Before
   /// the completion, each column j of the split's set S is left out of a relaxed refit on the
   /// others (same relaxed λ, on the rows the final fit is fitted to), x_j is projected off
-  /// [1, X_S∖j], and that refit's residual is tested for an effect of x_j: the two statistics
-  /// of residual_tests (t1, t2) and, per neuron k of the refit, the score statistic of row j at
-  /// zero, Σ ρ z 1{k active} / (Σ ρ² z² 1{k active})^½ (an interaction of x_j that the marginal
-  /// statistics average out; ResidualTest::tn is the largest |.|). j is kept when t1 or t2 is
-  /// past the two-sided Bonferroni bound over the 2|S| marginal tests at prune_alpha, or tn past
-  /// the bound over the r|S| neuron tests; otherwise it is dropped (NnFit::pruned) and the
-  /// relaxed refit rerun on the rest. The noise columns an ℓ1 fit lets in have small drop-one
-  /// statistics (inflated by their selection: about 2 where a null column's would be N(0, 1)).
-  /// Off in the registry's nn_adaptive: on the tuning seed 99 (40 replications, nn_adaptive
-  /// with it, "[.nn_quality]" with RELUID_NN_PRUNE) 0.2 takes friedman_uniform's FP at σ = 5
-  /// from 0.55 to 0.33 (TP 5.00 kept) and the nn data's from 2.43 to 0.63, but costs the nn
-  /// data's weak rows TP 6.28 → 5.73 at σ = 5 and 0.2 at σ = 1 (9.08; 8 true columns dropped);
-  /// 0.5 gives friedman_uniform 0.45 and the nn data 9.23 at σ = 1, 5.98 / 0.85 at σ = 5.
-  /// Neither meets both of the σ = 5 FP (friedman) and σ = 1 TP (nn) targets (README).
+  /// [1, X_S∖j], and that refit's residual is tested for an effect of x_j: the two marginal
+  /// statistics of residual_tests (t1, t2) and the joint score statistic of x_j entering every
+  /// neuron of the refit (joint_score_test; ResidualTest::tj), which sees an interaction whose
+  /// marginal effect cancels (a row of the paper's nn data feeds neurons of both signs). j is
+  /// kept when t1 or t2 is past the two-sided Bonferroni bound over the 2|S| marginal tests at
+  /// prune_alpha, or tj past the one-sided bound at prune_joint_alpha; otherwise it is dropped
+  /// (NnFit::pruned) and the relaxed refit rerun on the rest. A noise column that the ℓ1 fit
+  /// let in was chosen for its correlation with the residual, so its marginal statistics are
+  /// inflated (median max(|t1|, |t2|) 2.4 on friedman_uniform and 2.05 on the nn data at
+  /// σ = 5, tuning seed 99) and get the Bonferroni bound; its joint statistic, spread over the
+  /// r + 1 directions of the refit's active patterns, much less so (median 0.3–1.0 for the
+  /// selected noise columns there), while a true column's is large (median 3.7 at σ = 5 and
+  /// 9.9 at σ = 1 on the nn data), so the joint test gets an uncorrected level.
   double prune_alpha = 0.0;
+  /// Level of each column's joint test in the drop-one tests (prune_alpha > 0); in (0, 1).
+  double prune_joint_alpha = 0.1;
 
   /// The paper's §4.1 grid: λ ∈ {0.1, 0.05, 0.01, 0.005}, r ∈ {20, 50, 100}, and for Adam
   /// lr ∈ {0.05, 0.01, 0.005}, epochs ∈ {200, 500, 1000}; rule = LambdaRule::min; one stage
@@ -273,7 +274,7 @@ struct ResidualTest {
   arma::uword column = 0;
   double t1 = 0;  ///< first-order statistic (linear dependence)
   double t2 = 0;  ///< second-order statistic (curvature)
-  double tn = 0;  ///< NnFit::prune_tests only: the largest |per-neuron score statistic|
+  double tj = 0;  ///< NnFit::prune_tests only: joint_score_test's t against the drop-one refit
 };
 
 /// One grid point and its validation mean squared error (on the standardised response).
@@ -400,6 +401,27 @@ arma::uvec escape_rows(const arma::mat& X, const arma::vec& y, const theory::Net
 /// out of range or alpha outside (0, 1).
 std::vector<ResidualTest> residual_tests(const arma::mat& X, const arma::vec& residual,
                                          const arma::uvec& skip, double alpha);
+
+/// joint_score_test's result: the statistic, its degrees of freedom and its one-sided normal
+/// quantile.
+struct JointScore {
+  double chi2 = 0;  ///< T = gᵀ V⁺ g
+  double df = 0;    ///< rank of V
+  /// Φ⁻¹(1 − P(χ²_df > T)): N(0, 1) under the null; +∞ when the p-value underflows, −∞ when
+  /// df = 0 or T = 0.
+  double t = 0;
+};
+
+/// Score test of an input z (n values) entering every neuron of net (and a linear term) against
+/// the residual ρ (n values) of net on X (n × p): with A = [1, 1{X w_k + b_k > 0}]_k (n × (r + 1),
+/// the neurons' active patterns), ρ̃ = ρ − ρ̄, g = Aᵀ(ρ̃ ∘ z) — the gradient of the squared loss
+/// in the r + 1 coefficients of z at zero, up to a factor — and V = Aᵀ diag(ρ̃²) A,
+/// T = gᵀ V⁺ g over the eigenvalues of V above 1e-9 of the largest. When z has independent
+/// entries of mean 0 and variance 1, independent of (ρ, A), V is the covariance of g given
+/// them, and T is asymptotically χ² with df = rank V. Neurons never active, or repeating
+/// another's pattern, change neither T nor df. Throws std::invalid_argument on bad shapes.
+JointScore joint_score_test(const arma::mat& X, const theory::Network& net,
+                            const arma::vec& residual, const arma::vec& z);
 
 /// The §3.4 method behind the common interface (name "nn").
 class NnMethod final : public Method {

@@ -25,8 +25,10 @@ std::string paper_method_of(std::string_view name) {
 std::unique_ptr<Method> make_method(std::string_view name, std::string_view where) {
   if (name == "nn") return std::make_unique<NnMethod>();
   if (name == "nn_adaptive")
-    return std::make_unique<NnMethod>(
-        NnOptions{.adaptive = true, .split = {.tied_min_start = true}, .complete_alpha = 0.05});
+    return std::make_unique<NnMethod>(NnOptions{.adaptive = true,
+                                                .split = {.tied_min_start = true},
+                                                .complete_alpha = 0.05,
+                                                .prune_alpha = 0.05});
   if (name == "lasso") return std::make_unique<LassoMethod>();
   if (name == "omp") return std::make_unique<OmpMethod>();
   if (name == "rf") return std::make_unique<ForestMethod>();

@@ -621,6 +621,96 @@ TEST_CASE("residual_tests: a linear and an even effect left in the residual are 
   CHECK_THROWS_WITH(solvers::residual_tests(X, bad, {}, 0.05), Catch::Contains("residual"));
 }
 
+TEST_CASE("joint_score_test: on inputs independent of the residual, T has mean df and t is N(0, 1)",
+          "[nn]") {
+  // A fixed network with 4 generic neurons, a dead one, a copy of neuron 0 and one always
+  // active (its pattern is the intercept's): rank V = 1 + 4. The residual is skewed, with a
+  // spread that depends on X. Given (ρ, A), g has covariance V exactly when z has independent
+  // entries of mean 0 and variance 1, so E[T] = df exactly; 2000 fresh inputs (half Gaussian,
+  // half uniform scaled to variance 1): the mean of T within 3.5 of its standard errors of 5,
+  // and t > Φ⁻¹(0.95) in 100 expected (sd 9.7), bounds ± 3.5 sd.
+  auto rng = sim::make_engine(37, 0, 0, sim::Stream::data);
+  const arma::uword n = 400;
+  const arma::mat X = theory::standard_normal(n, 3, rng);
+  theory::Network net;
+  net.W = theory::standard_normal(3, 7, rng);
+  net.b = {0.3, -0.2, 0.5, 0.0, -100.0, 0.0, 100.0};
+  net.W.col(5) = net.W.col(0);
+  net.b(5) = net.b(0);
+  net.a = {1.0, -1.0, 1.0, -1.0, 1.0, 1.0, -1.0};
+  const arma::vec u = theory::standard_normal(n, 1, rng);
+  const arma::vec rho =
+      2.0 + u % (1.0 + arma::abs(u)) + arma::clamp(X.col(0), 0.0, arma::datum::inf);
+  theory::Network four = net;  // the generic neurons only
+  four.W = net.W.cols(0, 3);
+  four.b = net.b.head(4);
+  four.a = net.a.head(4);
+  boost::random::uniform_01<double> unif;
+  arma::vec T(2000);
+  arma::uword flags = 0;
+  for (arma::uword k = 0; k < T.n_elem; ++k) {
+    arma::vec z = theory::standard_normal(n, 1, rng);
+    if (k % 2 == 1)
+      for (arma::uword i = 0; i < n; ++i) z(i) = std::sqrt(12.0) * (unif(rng) - 0.5);
+    const solvers::JointScore j = solvers::joint_score_test(X, net, rho, z);
+    REQUIRE(j.df == 5.0);
+    T(k) = j.chi2;
+    if (j.t > 1.6448536269514722) ++flags;
+    if (k < 20) {  // dead, copied and always-active neurons change nothing
+      const solvers::JointScore j4 = solvers::joint_score_test(X, four, rho, z);
+      CHECK(j4.df == 5.0);
+      CHECK(j4.chi2 == Approx(j.chi2).epsilon(1e-8));
+    }
+  }
+  const double se = arma::stddev(T) / std::sqrt(double(T.n_elem));
+  CAPTURE(arma::mean(T), se, flags);
+  CHECK(std::abs(arma::mean(T) - 5.0) < 3.5 * se);
+  CHECK(flags >= 66);
+  CHECK(flags <= 134);
+  CHECK_THROWS_WITH(solvers::joint_score_test(X, net, rho.head(9), rho),
+                    Catch::Contains("joint_score_test: residual and z must have n = 400 entries"));
+  CHECK_THROWS_WITH(solvers::joint_score_test(X.cols(0, 1), net, rho, rho),
+                    Catch::Contains("net.W must have p = 2 rows (got 3)"));
+}
+
+TEST_CASE("joint_score_test: an interaction whose marginal effect cancels is found", "[nn]") {
+  // ρ = x₀ sign(x₁) + noise: E[ρ x₀] = E[ρ (x₀² − 1)] = 0, so the marginal statistics of
+  // residual_tests do not see x₀, but on the half-spaces of a neuron on x₁ its effect is ±x₀.
+  auto rng = sim::make_engine(38, 0, 0, sim::Stream::data);
+  const arma::uword n = 500;
+  const arma::mat X = theory::standard_normal(n, 3, rng);
+  const arma::vec rho = X.col(0) % arma::sign(X.col(1)) + 0.5 * theory::standard_normal(n, 1, rng);
+  CHECK(solvers::residual_tests(X, rho, {1, 2}, 0.05).empty());
+  theory::Network net;
+  net.W.zeros(3, 1);
+  net.W(1, 0) = 1.0;
+  net.b = {0.0};
+  net.a = {1.0};
+  const solvers::JointScore j = solvers::joint_score_test(X, net, rho, X.col(0));
+  CHECK(j.df == 2.0);
+  CHECK(j.t > 8.0);
+  // By hand: [1, s] spans the same space as [s, 1 − s] (s = 1{x₁ > 0}), on which V is diagonal,
+  // so T = (Σ_on ρ̃z)² / Σ_on ρ̃² + (Σ_off ρ̃z)² / Σ_off ρ̃².
+  const arma::vec rc = rho - arma::mean(rho);
+  const arma::uvec on = arma::find(X.col(1) > 0.0), off = arma::find(X.col(1) <= 0.0);
+  const arma::vec rz = rc % X.col(0), r2 = arma::square(rc);
+  const double by_hand = std::pow(arma::accu(rz.elem(on)), 2) / arma::accu(r2.elem(on)) +
+                         std::pow(arma::accu(rz.elem(off)), 2) / arma::accu(r2.elem(off));
+  CHECK(j.chi2 == Approx(by_hand).epsilon(1e-10));
+  // Its t is the normal quantile of the χ²₂ p-value, exp(−T / 2).
+  const solvers::JointScore small =
+      solvers::joint_score_test(X, net, rho, 0.05 * X.col(0) + theory::standard_normal(n, 1, rng));
+  const double pval = std::exp(-small.chi2 / 2.0);
+  CHECK(small.t == Approx(boost::math::quantile(boost::math::complement(
+                              boost::math::normal_distribution<double>(), pval)))
+                       .epsilon(1e-9));
+  // A zero residual carries no information: df 0, never significant.
+  const solvers::JointScore none =
+      solvers::joint_score_test(X, net, arma::vec(n, arma::fill::value(2.0)), X.col(0));
+  CHECK(none.df == 0.0);
+  CHECK(none.t == -arma::datum::inf);
+}
+
 TEST_CASE("fit_nn: the residual tests complete the selection with an effect the fit left out",
           "[nn]") {
   // The escape test's instance with the escape off: x₃ (index 2, the even 20(x₃ − ½)²) stays at
@@ -687,16 +777,16 @@ TEST_CASE("fit_nn: the drop-one tests prune noise columns the split let in, not 
         boost::math::complement(boost::math::normal_distribution<double>(), level));
   };
   const double b_marginal = bound(0.2 / (4.0 * m));
-  const double b_neuron = bound(0.2 / (2.0 * m * static_cast<double>(fit.net().r())));
+  const double b_joint = bound(o.prune_joint_alpha);
   std::vector<arma::uword> dropped;
   for (std::size_t i = 0; i < split.n_elem; ++i) {
     const solvers::ResidualTest& t = fit.prune_tests()[i];
     CHECK(t.column == split(i));
-    const bool keep = std::abs(t.t1) > b_marginal || std::abs(t.t2) > b_marginal || t.tn > b_neuron;
+    const bool keep = std::abs(t.t1) > b_marginal || std::abs(t.t2) > b_marginal || t.tj > b_joint;
     if (!keep) dropped.push_back(t.column);
     // Every true column is kept, each by a statistic well past its bound.
     if (arma::any(d.support == t.column)) {
-      CAPTURE(t.column, t.t1, t.t2, t.tn);
+      CAPTURE(t.column, t.t1, t.t2, t.tj);
       CHECK(std::max({std::abs(t.t1), std::abs(t.t2)}) > b_marginal + 1.0);
     }
   }
@@ -831,6 +921,12 @@ TEST_CASE("nn_adaptive selects with the tied-minimum GMM start, nn with the pape
   auto rng2 = sim::make_engine(6, 1, 0, sim::Stream::solver);
   const auto adaptive = solvers::make_method("nn_adaptive")->fit(pr.X, pr.y, rng2);
   REQUIRE(adaptive->split_options().tied_min_start);
+  // ... and the completion and the drop-one tests at their documented levels.
+  const auto& registered =
+      dynamic_cast<const solvers::NnMethod&>(*solvers::make_method("nn_adaptive"));
+  CHECK(registered.options().complete_alpha == 0.05);
+  CHECK(registered.options().prune_alpha == 0.05);
+  CHECK(registered.options().prune_joint_alpha == 0.1);
   auto rng3 = sim::make_engine(6, 1, 0, sim::Stream::solver);
   REQUIRE_FALSE(solvers::make_method("nn")->fit(pr.X, pr.y, rng3)->split_options().tied_min_start);
 }
@@ -870,6 +966,7 @@ TEST_CASE("nn: noiseless paper nn data, true variables selected, few false ones"
 //   RELUID_NN_DATASET=nn|linear|friedman|friedman_uniform RELUID_NN_TIED=1|0 (split's second EM)
 //   RELUID_NN_COMPLETE=<complete_alpha> (residual tests; 0 = off)
 //   RELUID_NN_PRUNE=<prune_alpha> (drop-one tests of the selected columns; 0 = off)
+//   RELUID_NN_PRUNE_JOINT=<prune_joint_alpha> (their joint tests' level)
 //   RELUID_NN_FULLSTAB=<B> (also report complementary-pairs stability selection: the method on
 //     2B random halves, selected where the share of halves selecting is >= 0.5 / 0.6 / 0.75 / 0.9)
 //   RELUID_NN_VERBOSE=1 (a line per replication: λ, λ₂ path, non-zero importances, * = true)
@@ -920,6 +1017,8 @@ TEST_CASE("nn: selection quality on the paper's nn data (report)", "[.nn_quality
   if (std::getenv("RELUID_NN_COMPLETE"))
     o.complete_alpha = std::stod(env("RELUID_NN_COMPLETE", ""));
   if (std::getenv("RELUID_NN_PRUNE")) o.prune_alpha = std::stod(env("RELUID_NN_PRUNE", ""));
+  if (std::getenv("RELUID_NN_PRUNE_JOINT"))
+    o.prune_joint_alpha = std::stod(env("RELUID_NN_PRUNE_JOINT", ""));
   const sim::PaperDataset dataset = sim::parse_paper_dataset(env("RELUID_NN_DATASET", "nn"));
   const bool verbose = env("RELUID_NN_VERBOSE", "0") == "1";
   const int fullstab = std::stoi(env("RELUID_NN_FULLSTAB", "0"));
@@ -994,7 +1093,7 @@ TEST_CASE("nn: selection quality on the paper's nn data (report)", "[.nn_quality
         for (const solvers::ResidualTest& c : nn.prune_tests())
           line << " | " << (arma::any(nn.pruned() == c.column) ? "dropped " : "kept ")
                << (arma::any(d.support == c.column) ? "*" : "") << c.column + 1 << " t1 " << c.t1
-               << " t2 " << c.t2 << " tn " << c.tn;
+               << " t2 " << c.t2 << " tj " << c.tj;
         for (const solvers::ResidualTest& c : nn.completion_tests())
           line << " | added " << (arma::any(d.support == c.column) ? "*" : "") << c.column + 1
                << " t1 " << c.t1 << " t2 " << c.t2;
