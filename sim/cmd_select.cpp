@@ -134,6 +134,9 @@ void run_select(const SelectArgs& args) {
   const auto* nn = dynamic_cast<const solvers::NnFit*>(fit.get());
   const std::vector<solvers::ResidualTest> none;
   const std::vector<solvers::ResidualTest>& added = nn && !args.k ? nn->completion_tests() : none;
+  // The drop-one tests of the split's columns (nn methods with prune_alpha, GMM split only).
+  const std::vector<solvers::ResidualTest>& tested = nn && !args.k ? nn->prune_tests() : none;
+  const arma::uvec pruned = nn && !args.k ? nn->pruned() : arma::uvec();
 
   if (args.json) {
     nlohmann::json vars = nlohmann::json::array();
@@ -157,6 +160,14 @@ void run_select(const SelectArgs& args) {
       for (const solvers::ResidualTest& c : added)
         completion.push_back({{"name", names[c.column]}, {"t1", c.t1}, {"t2", c.t2}});
       out["completion"] = completion;
+      nlohmann::json drop_one = nlohmann::json::array();
+      for (const solvers::ResidualTest& c : tested)
+        drop_one.push_back({{"name", names[c.column]},
+                            {"t1", c.t1},
+                            {"t2", c.t2},
+                            {"tj", c.tj},
+                            {"kept", !arma::any(pruned == c.column)}});
+      out["drop_one"] = drop_one;
     }
     std::cout << out.dump() << "\n";
     return;
@@ -172,6 +183,14 @@ void run_select(const SelectArgs& args) {
   std::cout << "# selected (" << selected.n_elem << "):";
   for (arma::uword j : selected) std::cout << " " << names[j];
   std::cout << "\n";
+  if (!pruned.is_empty()) {
+    std::cout << "# left out by the drop-one tests (in the GMM split's set):";
+    for (const solvers::ResidualTest& c : tested)
+      if (arma::any(pruned == c.column))
+        std::cout << " " << names[c.column] << " (t1 = " << c.t1 << ", t2 = " << c.t2
+                  << ", tj = " << c.tj << ")";
+    std::cout << "\n";
+  }
   if (!added.empty()) {
     std::cout << "# selected by the residual tests (importance 0 in the penalized fit):";
     for (const solvers::ResidualTest& c : added)

@@ -1,14 +1,18 @@
 // End-to-end tests of `reluid select` (sim/cmd_select.cpp): output, selection and bad inputs.
 #include <unistd.h>
 
+#include <boost/math/distributions/normal.hpp>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "sim/paper_data.hpp"
 #include "sim/seed.hpp"
 #include "solvers/nn.hpp"
 #include "support.hpp"
@@ -118,9 +122,11 @@ TEST_CASE("select: importances sorted, top k and GMM selection", "[select]") {
       REQUIRE(tuning.at("relaxed_lambda").get<double>() > 0.0);
       // The paper's nn runs no residual tests (nn_adaptive's are tested in test_nn.cpp).
       REQUIRE(j.at("completion") == nlohmann::json::array());
+      REQUIRE(j.at("drop_one") == nlohmann::json::array());
     } else {
       REQUIRE_FALSE(j.contains("tuning"));
       REQUIRE_FALSE(j.contains("completion"));
+      REQUIRE_FALSE(j.contains("drop_one"));
     }
   }
   // Reproducible: the same seed gives the same output byte for byte.
@@ -128,6 +134,60 @@ TEST_CASE("select: importances sorted, top k and GMM selection", "[select]") {
   const test::Run r2 = select(csv + " --response resp --method " + method + " --seed 7");
   REQUIRE(r1.status == 0);
   REQUIRE(r1.output == r2.output);
+}
+
+TEST_CASE("select: nn_adaptive prints its drop-one tests and leaves out what they drop",
+          "[select]") {
+  // friedman_uniform at σ = 5 (tuning seed 99, replication 1), whose GMM split lets in noise
+  // columns (tests/test_nn.cpp); --seed 6 is one where the drop-one tests remove one (x48).
+  const sim::PaperData d = sim::make_paper_data(
+      {.dataset = sim::PaperDataset::friedman_uniform, .sigma = 5.0}, 99, 0, 1);
+  std::ostringstream os;
+  os.precision(17);
+  for (arma::uword j = 0; j < d.train.X.n_cols; ++j) os << "x" << j + 1 << ",";
+  os << "y\n";
+  for (arma::uword i = 0; i < d.train.X.n_rows; ++i) {
+    for (arma::uword j = 0; j < d.train.X.n_cols; ++j) os << d.train.X(i, j) << ",";
+    os << d.train.y(i) << "\n";
+  }
+  const std::string csv = write("friedman_uniform.csv", os.str());
+  const test::Run run = select(csv + " --response y --method nn_adaptive --seed 6 --json");
+  REQUIRE(run.status == 0);
+  const auto j = nlohmann::json::parse(run.output);
+  std::set<std::string> selected, completed, kept, dropped;
+  for (const auto& v : j.at("selected")) selected.insert(v.get<std::string>());
+  for (const auto& c : j.at("completion")) completed.insert(c.at("name").get<std::string>());
+  const auto& tests = j.at("drop_one");
+  REQUIRE(!tests.empty());
+  // The documented rule on the printed numbers: t1 or t2 past the Bonferroni bound over the
+  // 2m marginal tests at 0.05, or tj past Φ⁻¹(0.9).
+  const double m = static_cast<double>(tests.size());
+  const double bound = boost::math::quantile(
+      boost::math::complement(boost::math::normal_distribution<double>(), 0.05 / (4.0 * m)));
+  for (const auto& t : tests) {
+    const std::string name = t.at("name").get<std::string>();
+    const bool keep = std::abs(t.at("t1").get<double>()) > bound ||
+                      std::abs(t.at("t2").get<double>()) > bound ||
+                      t.at("tj").get<double>() > 1.2815515655446004;
+    CAPTURE(name, t.dump());
+    CHECK(t.at("kept").get<bool>() == keep);
+    (keep ? kept : dropped).insert(name);
+  }
+  CAPTURE(run.output);
+  REQUIRE_FALSE(dropped.empty());
+  // Selected = kept ∪ completion; the dropped ones are not selected.
+  std::set<std::string> expect = kept;
+  expect.insert(completed.begin(), completed.end());
+  CHECK(selected == expect);
+  for (const auto& name : dropped) CHECK(selected.count(name) == 0);
+  // The text output names them on one line.
+  const test::Run text = select(csv + " --response y --method nn_adaptive --seed 6");
+  REQUIRE(text.status == 0);
+  std::string line;
+  for (const auto& l : lines(text.output))
+    if (l.rfind("# left out by the drop-one tests", 0) == 0) line = l;
+  REQUIRE_FALSE(line.empty());
+  for (const auto& name : dropped) CHECK(line.find(" " + name + " (t1 = ") != std::string::npos);
 }
 
 TEST_CASE("select: bad input gives one line naming the field and value, exit 2", "[select]") {
