@@ -922,8 +922,8 @@ TEST_CASE("nn_adaptive selects with the tied-minimum GMM start, nn with the pape
   const auto adaptive = solvers::make_method("nn_adaptive")->fit(pr.X, pr.y, rng2);
   REQUIRE(adaptive->split_options().tied_min_start);
   // ... and the completion and the drop-one tests at their documented levels.
-  const auto& registered =
-      dynamic_cast<const solvers::NnMethod&>(*solvers::make_method("nn_adaptive"));
+  const auto registered_method = solvers::make_method("nn_adaptive");
+  const auto& registered = dynamic_cast<const solvers::NnMethod&>(*registered_method);
   CHECK(registered.options().complete_alpha == 0.05);
   CHECK(registered.options().prune_alpha == 0.05);
   CHECK(registered.options().prune_joint_alpha == 0.1);
