@@ -74,6 +74,7 @@ void run(const ReproduceArgs& args) {
                             .command_line = process_command_line(),
                             .on_progress = [&line](const ReproduceProgress& p) { line.draw(p); }});
   }
+  if (!report.build_change.empty()) std::cerr << "reproduce: note: " << report.build_change << "\n";
   if (args.quiet) return;
   if (report.nothing_to_do) {
     std::cerr << "reproduce: " << args.out << " is already complete (" << report.trials_total

@@ -81,6 +81,7 @@ void run(const SweepArgs& args) {
     throw;
   }
   if (show) std::fprintf(stderr, "\n");
+  if (!report.build_change.empty()) std::cerr << "sweep: note: " << report.build_change << "\n";
   if (args.quiet) return;
   const std::string dir = args.out;
   if (report.nothing_to_do) {

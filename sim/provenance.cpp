@@ -4,11 +4,14 @@
 #include <glpk.h>
 #include <toml++/toml.h>
 #include <CLI/Version.hpp>
+#include <algorithm>
 #include <armadillo>
 #include <boost/version.hpp>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <iterator>
+#include <sstream>
 
 #include "reluid_git_commit.hpp"
 #include "theory/io.hpp"
@@ -66,6 +69,46 @@ nlohmann::json build_info() {
             {"cli11", CLI11_VERSION}}}};
 }
 
+std::string openblas_kernel(const std::string& config) {
+  std::istringstream words(config);
+  std::vector<std::string> w{std::istream_iterator<std::string>(words), {}};
+  if (std::find(w.begin(), w.end(), "DYNAMIC_ARCH") == w.end()) return "";
+  for (std::size_t i = 1; i < w.size(); ++i) {
+    if (w[i].starts_with("MAX_THREADS=") && !w[i - 1].starts_with("NO_") &&
+        w[i - 1] != "DYNAMIC_ARCH")
+      return w[i - 1];
+  }
+  return "";
+}
+
+std::string build_difference(const nlohmann::json& before, const nlohmann::json& now) {
+  std::string out;
+  const auto note = [&](const std::string& key, const nlohmann::json& a, const nlohmann::json& b) {
+    if (a == b) return;
+    const auto text = [](const nlohmann::json& v) {
+      return v.is_string() ? v.get<std::string>() : v.dump();
+    };
+    if (!out.empty()) out += "; ";
+    const std::string ka = key == "openblas" ? openblas_kernel(text(a)) : "",
+                      kb = key == "openblas" ? openblas_kernel(text(b)) : "";
+    if (!ka.empty() && !kb.empty() && ka != kb)
+      out += "openblas kernel " + ka + " -> " + kb;
+    else
+      out += key + " '" + text(a) + "' -> '" + text(b) + "'";
+  };
+  if (!before.is_object() || !now.is_object()) return out;
+  for (const auto& [key, value] : now.items()) {
+    if (key == "program" || !before.contains(key)) continue;
+    if (key == "libraries" && value.is_object() && before[key].is_object()) {
+      for (const auto& [lib, version] : value.items())
+        if (before[key].contains(lib)) note(lib, before[key][lib], version);
+    } else {
+      note(key, before[key], value);
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> process_command_line() {
   std::vector<std::string> args;
   std::string raw;
@@ -119,8 +162,29 @@ RunLog::RunLog(std::filesystem::path file, const nlohmann::json& identity,
   for (auto& run : doc_["runs"]) {
     if (run.is_object() && run.value("status", "") == "running") run["status"] = "interrupted";
   }
+  // The earliest invocation that may have left trials (a killed one records none but may have
+  // written some) and whose build differs from this one's.
+  const nlohmann::json build = build_info();
+  for (const auto& run : doc_["runs"]) {
+    if (!run.is_object() || !run.contains("build")) continue;
+    const bool ran = run.value("status", "") == "interrupted" ||
+                     (run.contains("trials_run") && run["trials_run"].is_number() &&
+                      run["trials_run"].get<double>() > 0);
+    if (!ran) continue;
+    const std::string diff = build_difference(run["build"], build);
+    if (diff.empty()) continue;
+    build_change_ = "earlier trials in " + file_.parent_path().string() + " (run started " +
+                    run.value("start", "?") + ") came from another build (" + diff +
+                    "): results may differ from this build's in the last bits";
+    const std::string kernel = openblas_kernel(
+        run["build"].value("libraries", nlohmann::json::object()).value("openblas", ""));
+    if (!kernel.empty() &&
+        kernel != openblas_kernel(build["libraries"]["openblas"].get<std::string>()))
+      build_change_ += "; OPENBLAS_CORETYPE=" + kernel + " selects its kernels";
+    break;
+  }
   doc_["runs"].push_back({{"command", command_line},
-                          {"build", build_info()},
+                          {"build", build},
                           {"threads", threads},
                           {"start", utc_timestamp()},
                           {"end", nullptr},

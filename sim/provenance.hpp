@@ -29,10 +29,26 @@ class RunLog {
   /// Records the end time, the trials this invocation ran and its status ("complete",
   /// "failed: WHAT", ...), and rewrites the file atomically.
   void finish(const std::string& status, std::uint64_t trials_run);
+  /// Empty, or one line naming how this invocation's build differs from that of the latest
+  /// earlier invocation on the dir that may have run trials (git commit, build type, compiler,
+  /// libraries, CPU): their trials and this one's may differ in the last bits (README,
+  /// "Reproducibility"). Where the OpenBLAS kernels differ it says how to pin the earlier ones.
+  const std::string& build_change() const { return build_change_; }
 
  private:
   std::filesystem::path file_;
   nlohmann::json doc_;
+  std::string build_change_;
 };
+
+/// How `now` differs from `before` (two build_info() objects) in what can change a result's
+/// digits, e.g. "openblas 'A' -> 'B'; cpu 'X' -> 'Y'"; empty if in nothing. Keys missing from
+/// one side (an older reluid's run.json) are not compared.
+std::string build_difference(const nlohmann::json& before, const nlohmann::json& now);
+
+/// The kernel name in an openblas_get_config() string of a DYNAMIC_ARCH build ("Haswell" in
+/// "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64"), the value
+/// OPENBLAS_CORETYPE takes; empty for any other string.
+std::string openblas_kernel(const std::string& config);
 
 }  // namespace reluid::sim

@@ -664,6 +664,7 @@ ReproduceReport run_reproduce(const ReproduceConfig& config, const fs::path& dir
   const unsigned threads =
       options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   RunLog log(dir / kRunFile, identity, options.command_line, threads);
+  report.build_change = log.build_change();
   try {
     std::uint64_t done_before = report.trials_previous;
     for (std::size_t i = 0; i < parts.size(); ++i) {

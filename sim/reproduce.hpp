@@ -98,6 +98,7 @@ struct ReproduceReport {
   std::uint64_t trials_total = 0, trials_previous = 0, trials_run = 0;
   bool nothing_to_do = false;  ///< the reproduction was already finished; nothing was touched
   double seconds = 0;
+  std::string build_change;  ///< RunLog::build_change(): earlier trials came from another build
 };
 
 inline constexpr const char* kTablesCsvFile = "tables.csv";

@@ -198,6 +198,7 @@ SweepReport run_sweep(const SweepConfig& config, const TrialKind& kind, const fs
   const auto threads = static_cast<unsigned>(std::max<std::size_t>(
       1, std::min<std::size_t>(options.threads == 0 ? hw : options.threads, todo.size())));
   RunLog log(dir / kRunFile, identity, options.command_line, threads);
+  report.build_change = log.build_change();
 
   if (!todo.empty()) {
     if (!have_trials) {

@@ -84,6 +84,7 @@ struct SweepReport {
   std::uint64_t trials_run = 0;       ///< run by this call
   bool nothing_to_do = false;         ///< the sweep was already finished; nothing was touched
   double seconds = 0;
+  std::string build_change;  ///< RunLog::build_change(): earlier trials came from another build
 };
 
 /// Runs (or resumes) a sweep into `dir`:

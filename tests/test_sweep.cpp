@@ -535,3 +535,87 @@ TEST_CASE("build_info: git_commit is the source tree's HEAD at build time", "[sw
   CAPTURE(commit, expected);
   REQUIRE((commit == expected || commit == expected + "-dirty"));
 }
+
+TEST_CASE("openblas_kernel: the DYNAMIC_ARCH kernel name of an openblas_get_config() string",
+          "[sweep][provenance]") {
+  CHECK(openblas_kernel("OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Haswell "
+                        "MAX_THREADS=64") == "Haswell");
+  CHECK(openblas_kernel("OpenBLAS 0.3.21 DYNAMIC_ARCH Cooperlake MAX_THREADS=64") == "Cooperlake");
+  // A build for one target names no kernel that OPENBLAS_CORETYPE could select.
+  CHECK(openblas_kernel("OpenBLAS 0.3.21 NO_LAPACKE NO_AFFINITY Haswell MAX_THREADS=64").empty());
+  CHECK(openblas_kernel("OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH MAX_THREADS=64").empty());
+  CHECK(openblas_kernel("").empty());
+}
+
+TEST_CASE("build_difference names what changed between two builds", "[sweep][provenance]") {
+  const nlohmann::json now = build_info();
+  CHECK(build_difference(now, now).empty());
+  nlohmann::json other = now;
+  other["git_commit"] = "0123456789ab";
+  other["libraries"]["armadillo"] = "9.0.0 (old)";
+  const std::string diff = build_difference(other, now);
+  CHECK_THAT(diff, Catch::Contains("git_commit '0123456789ab' -> '" +
+                                   now["git_commit"].get<std::string>() + "'"));
+  CHECK_THAT(diff, Catch::Contains("armadillo '9.0.0 (old)' -> '"));
+  // Only the kernel is named when two DYNAMIC_ARCH configurations differ in it alone.
+  nlohmann::json a = {{"libraries",
+                       {{"openblas",
+                         "OpenBLAS 0.3.21 DYNAMIC_ARCH Cooperlake "
+                         "MAX_THREADS=64"}}}};
+  nlohmann::json b = {{"libraries",
+                       {{"openblas",
+                         "OpenBLAS 0.3.21 DYNAMIC_ARCH Haswell "
+                         "MAX_THREADS=64"}}}};
+  CHECK(build_difference(a, b) == "openblas kernel Cooperlake -> Haswell");
+  // Keys one side lacks (a run.json of an older reluid had no "cpu") are not compared.
+  nlohmann::json old = now;
+  old.erase("cpu");
+  CHECK(build_difference(old, now).empty());
+}
+
+TEST_CASE("sweep: resuming trials of another build says so, and how to pin its OpenBLAS kernels",
+          "[sweep][provenance]") {
+  const SweepConfig config = small_config();
+  const fs::path dir = scratch("build_change");
+  // A first run that stops at cell 1 leaves cell 0's trials behind.
+  const auto bad = synthetic_kind([](const Cell& cell, std::uint64_t trial) {
+    if (cell.id == 1 && trial == 0) throw std::runtime_error("stop here");
+  });
+  REQUIRE_THROWS(run_sweep(config, bad, dir, {.threads = 1}));
+  auto run = nlohmann::json::parse(read(dir / kRunFile));
+  REQUIRE(run["runs"].size() == 1);
+  REQUIRE(run["runs"][0]["trials_run"].get<std::uint64_t>() > 0);
+  // The run recorded this build; pretend it ran elsewhere.
+  const std::string here = build_info()["libraries"]["openblas"];
+  const std::string kernel = openblas_kernel(here) == "Cooperlake" ? "SkylakeX" : "Cooperlake";
+  run["runs"][0]["build"]["libraries"]["openblas"] =
+      "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY " + kernel + " MAX_THREADS=64";
+  theory::write_text_atomic(dir / kRunFile, run.dump(1) + "\n");
+  const auto report = run_sweep(config, synthetic_kind(), dir, {.threads = 1});
+  REQUIRE(report.trials_run > 0);
+  CAPTURE(report.build_change);
+  CHECK_THAT(report.build_change, Catch::Contains("earlier trials in " + dir.string()));
+  if (openblas_kernel(here).empty()) {
+    CHECK_THAT(report.build_change, Catch::Contains("openblas '"));
+  } else {
+    CHECK_THAT(report.build_change,
+               Catch::Contains("openblas kernel " + kernel + " -> " + openblas_kernel(here)));
+    CHECK_THAT(report.build_change,
+               Catch::EndsWith("OPENBLAS_CORETYPE=" + kernel + " selects its kernels"));
+  }
+  // The rows are those of one build all along (the synthetic kind does not use BLAS).
+  REQUIRE(read(dir / kTrialsFile) == expected_trials(config, synthetic_kind()));
+}
+
+TEST_CASE("sweep: a resume by the build that wrote every earlier trial has no build note",
+          "[sweep][provenance]") {
+  const SweepConfig config = small_config();
+  const fs::path dir = scratch("build_same");
+  const auto bad = synthetic_kind([](const Cell& cell, std::uint64_t trial) {
+    if (cell.id == 1 && trial == 0) throw std::runtime_error("stop here");
+  });
+  REQUIRE_THROWS(run_sweep(config, bad, dir, {.threads = 1}));
+  const auto report = run_sweep(config, synthetic_kind(), dir, {.threads = 1});
+  REQUIRE(report.trials_run > 0);
+  CHECK(report.build_change.empty());
+}
