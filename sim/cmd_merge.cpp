@@ -25,6 +25,8 @@ void register_merge(CLI::App& app) {
   cmd->callback([args] {
     std::vector<std::filesystem::path> inputs(args->inputs.begin(), args->inputs.end());
     const auto rows = merge_shards(inputs, args->out, process_command_line());
+    const std::string change = runs_build_change(inputs);
+    if (!change.empty()) std::cerr << "merge: note: " << change << "\n";
     if (!args->quiet) {
       std::cerr << "merge: " << inputs.size() << " shards, " << rows << " trials; results in "
                 << args->out << "/" << kTrialsFile << " and " << args->out << "/" << kSummaryFile

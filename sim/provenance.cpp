@@ -109,6 +109,69 @@ std::string build_difference(const nlohmann::json& before, const nlohmann::json&
   return out;
 }
 
+namespace {
+
+/// Whether an invocation recorded in run.json may have written trials: it says it ran some, or
+/// it was killed (which records none).
+bool may_have_run_trials(const nlohmann::json& run) {
+  if (!run.is_object() || !run.contains("build")) return false;
+  const std::string status = run.value("status", "");
+  return status == "interrupted" || status == "running" ||
+         (run.contains("trials_run") && run["trials_run"].is_number() &&
+          run["trials_run"].get<double>() > 0);
+}
+
+/// "; OPENBLAS_CORETYPE=K selects the K kernels" when `before` ran on DYNAMIC_ARCH kernel K and
+/// `now` on another; empty otherwise.
+std::string coretype_hint(const nlohmann::json& before, const nlohmann::json& now) {
+  const auto kernel = [](const nlohmann::json& build) {
+    if (!build.is_object() || !build.contains("libraries") || !build["libraries"].is_object())
+      return std::string();
+    const auto& libs = build["libraries"];
+    return libs.contains("openblas") && libs["openblas"].is_string()
+               ? openblas_kernel(libs["openblas"].get<std::string>())
+               : std::string();
+  };
+  const std::string k = kernel(before), here = kernel(now);
+  return !k.empty() && !here.empty() && k != here
+             ? "; OPENBLAS_CORETYPE=" + k + " selects the " + k + " kernels"
+             : std::string();
+}
+
+}  // namespace
+
+std::string runs_build_change(const std::vector<std::filesystem::path>& dirs) {
+  const nlohmann::json* first = nullptr;
+  std::string first_where;
+  std::vector<nlohmann::json> docs;
+  docs.reserve(dirs.size());
+  for (const auto& dir : dirs) {
+    try {
+      docs.push_back(nlohmann::json::parse(theory::read_text(dir / "run.json")));
+    } catch (const std::exception&) {
+      docs.emplace_back(nullptr);
+    }
+  }
+  for (std::size_t i = 0; i < dirs.size(); ++i) {
+    const auto& doc = docs[i];
+    if (!doc.is_object() || !doc.contains("runs") || !doc["runs"].is_array()) continue;
+    for (const auto& run : doc["runs"]) {
+      if (!may_have_run_trials(run)) continue;
+      const std::string where = dirs[i].string() + " (run started " + run.value("start", "?") + ")";
+      if (!first) {
+        first = &run["build"];
+        first_where = where;
+        continue;
+      }
+      const std::string diff = build_difference(*first, run["build"]);
+      if (diff.empty()) continue;
+      return "trials in " + where + " came from another build than those in " + first_where + " (" +
+             diff + "): they may differ in the last bits" + coretype_hint(*first, run["build"]);
+    }
+  }
+  return "";
+}
+
 std::vector<std::string> process_command_line() {
   std::vector<std::string> args;
   std::string raw;
@@ -166,21 +229,13 @@ RunLog::RunLog(std::filesystem::path file, const nlohmann::json& identity,
   // written some) and whose build differs from this one's.
   const nlohmann::json build = build_info();
   for (const auto& run : doc_["runs"]) {
-    if (!run.is_object() || !run.contains("build")) continue;
-    const bool ran = run.value("status", "") == "interrupted" ||
-                     (run.contains("trials_run") && run["trials_run"].is_number() &&
-                      run["trials_run"].get<double>() > 0);
-    if (!ran) continue;
+    if (!may_have_run_trials(run)) continue;
     const std::string diff = build_difference(run["build"], build);
     if (diff.empty()) continue;
     build_change_ = "earlier trials in " + file_.parent_path().string() + " (run started " +
                     run.value("start", "?") + ") came from another build (" + diff +
-                    "): results may differ from this build's in the last bits";
-    const std::string kernel = openblas_kernel(
-        run["build"].value("libraries", nlohmann::json::object()).value("openblas", ""));
-    if (!kernel.empty() &&
-        kernel != openblas_kernel(build["libraries"]["openblas"].get<std::string>()))
-      build_change_ += "; OPENBLAS_CORETYPE=" + kernel + " selects its kernels";
+                    "): results may differ from this build's in the last bits" +
+                    coretype_hint(run["build"], build);
     break;
   }
   doc_["runs"].push_back({{"command", command_line},

@@ -240,6 +240,36 @@ TEST_CASE("sweep: shards merged equal the unsharded run", "[sweep]") {
     REQUIRE(read(merged / kSummaryFile) == read(full / kSummaryFile));
     REQUIRE(read_identity(merged) == read_identity(full));
   }
+  SECTION("shards of one build, and a shard of another") {
+    CHECK(runs_build_change(shards).empty());
+    // Shard 2 pretends to have run on other OpenBLAS kernels, shard 3 under another commit.
+    const std::string here = build_info()["libraries"]["openblas"];
+    const std::string kernel = openblas_kernel(here) == "Cooperlake" ? "SkylakeX" : "Cooperlake";
+    auto run = nlohmann::json::parse(read(shards[1] / kRunFile));
+    run["runs"][0]["build"]["libraries"]["openblas"] =
+        "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY " + kernel + " MAX_THREADS=64";
+    theory::write_text_atomic(shards[1] / kRunFile, run.dump(1) + "\n");
+    run = nlohmann::json::parse(read(shards[2] / kRunFile));
+    run["runs"][0]["build"]["git_commit"] = "0123456789ab";
+    theory::write_text_atomic(shards[2] / kRunFile, run.dump(1) + "\n");
+    const std::string change = runs_build_change(shards);
+    CAPTURE(change);
+    CHECK_THAT(change, Catch::StartsWith("trials in " + shards[1].string() + " (run started "));
+    CHECK_THAT(change, Catch::Contains("than those in " + shards[0].string()));
+    if (!openblas_kernel(here).empty()) {
+      CHECK_THAT(change, Catch::Contains("(openblas kernel " + openblas_kernel(here) + " -> " +
+                                         kernel + ")"));
+      CHECK_THAT(change, Catch::EndsWith("OPENBLAS_CORETYPE=" + openblas_kernel(here) +
+                                         " selects the " + openblas_kernel(here) + " kernels"));
+    }
+    CHECK_THAT(runs_build_change({shards[0], shards[2]}),
+               Catch::Contains("git_commit '" + build_info()["git_commit"].get<std::string>() +
+                               "' -> '0123456789ab'"));
+    // A dir without run.json is skipped; the merge itself does not depend on the builds.
+    CHECK(runs_build_change({shards[0], scratch("no_run_json")}).empty());
+    REQUIRE(merge_shards({shards[0], shards[1], shards[2]}, merged) == 48);
+    REQUIRE(read(merged / kTrialsFile) == read(full / kTrialsFile));
+  }
   SECTION("missing or repeated shard") {
     REQUIRE_THROWS_WITH(merge_shards({shards[0], shards[2]}, merged),
                         Catch::Contains("shard 2/3 is missing"));
@@ -600,8 +630,8 @@ TEST_CASE("sweep: resuming trials of another build says so, and how to pin its O
   } else {
     CHECK_THAT(report.build_change,
                Catch::Contains("openblas kernel " + kernel + " -> " + openblas_kernel(here)));
-    CHECK_THAT(report.build_change,
-               Catch::EndsWith("OPENBLAS_CORETYPE=" + kernel + " selects its kernels"));
+    CHECK_THAT(report.build_change, Catch::EndsWith("OPENBLAS_CORETYPE=" + kernel +
+                                                    " selects the " + kernel + " kernels"));
   }
   // The rows are those of one build all along (the synthetic kind does not use BLAS).
   REQUIRE(read(dir / kTrialsFile) == expected_trials(config, synthetic_kind()));
