@@ -88,6 +88,30 @@ std::string expected_trials(const SweepConfig& config, const TrialKind& kind) {
   return trials_text(rows);
 }
 
+/// Runs `config` into `dir` with a kind that throws at cell 1's first trial: an unfinished
+/// sweep (no summary) holding cell 0's trials.
+void leave_unfinished(const SweepConfig& config, const fs::path& dir) {
+  const auto bad = synthetic_kind([](const Cell& cell, std::uint64_t trial) {
+    if (cell.id == 1 && trial == 0) throw std::runtime_error("stop here");
+  });
+  REQUIRE_THROWS(run_sweep(config, bad, dir, {.threads = 1}));
+}
+
+/// A DYNAMIC_ARCH kernel other than this build's.
+std::string other_kernel() {
+  const std::string here = build_info()["libraries"]["openblas"];
+  return openblas_kernel(here) == "Cooperlake" ? "SkylakeX" : "Cooperlake";
+}
+
+/// Rewrites dir/run.json as if its first invocation had run on OpenBLAS kernel `kernel`.
+void pretend_first_run_kernel(const fs::path& dir, const std::string& kernel) {
+  auto run = nlohmann::json::parse(read(dir / kRunFile));
+  REQUIRE(!run["runs"].empty());
+  run["runs"][0]["build"]["libraries"]["openblas"] =
+      "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY " + kernel + " MAX_THREADS=64";
+  theory::write_text_atomic(dir / kRunFile, run.dump(1) + "\n");
+}
+
 int run_cli(const std::string& args, const fs::path& err_file) {
   const std::string cmd =
       std::string(RELUID_BINARY) + " " + args + " > /dev/null 2> " + err_file.string();
@@ -243,13 +267,9 @@ TEST_CASE("sweep: shards merged equal the unsharded run", "[sweep]") {
   SECTION("shards of one build, and a shard of another") {
     CHECK(runs_build_change(shards).empty());
     // Shard 2 pretends to have run on other OpenBLAS kernels, shard 3 under another commit.
-    const std::string here = build_info()["libraries"]["openblas"];
-    const std::string kernel = openblas_kernel(here) == "Cooperlake" ? "SkylakeX" : "Cooperlake";
-    auto run = nlohmann::json::parse(read(shards[1] / kRunFile));
-    run["runs"][0]["build"]["libraries"]["openblas"] =
-        "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY " + kernel + " MAX_THREADS=64";
-    theory::write_text_atomic(shards[1] / kRunFile, run.dump(1) + "\n");
-    run = nlohmann::json::parse(read(shards[2] / kRunFile));
+    const std::string here = build_info()["libraries"]["openblas"], kernel = other_kernel();
+    pretend_first_run_kernel(shards[1], kernel);
+    auto run = nlohmann::json::parse(read(shards[2] / kRunFile));
     run["runs"][0]["build"]["git_commit"] = "0123456789ab";
     theory::write_text_atomic(shards[2] / kRunFile, run.dump(1) + "\n");
     const std::string change = runs_build_change(shards);
@@ -531,11 +551,7 @@ TEST_CASE("sweep: a dir being written by another process is refused, and freed b
           "[sweep]") {
   const SweepConfig config = small_config();
   const fs::path dir = scratch("locked");
-  // A first run that stops early leaves an unfinished sweep (no summary).
-  const auto bad = synthetic_kind([](const Cell& cell, std::uint64_t trial) {
-    if (cell.id == 1 && trial == 0) throw std::runtime_error("stop here");
-  });
-  REQUIRE_THROWS(run_sweep(config, bad, dir, {.threads = 1}));
+  leave_unfinished(config, dir);
   const std::string before = read(dir / kTrialsFile);
   const std::string run_before = read(dir / kRunFile);
   {
@@ -607,20 +623,13 @@ TEST_CASE("sweep: resuming trials of another build says so, and how to pin its O
           "[sweep][provenance]") {
   const SweepConfig config = small_config();
   const fs::path dir = scratch("build_change");
-  // A first run that stops at cell 1 leaves cell 0's trials behind.
-  const auto bad = synthetic_kind([](const Cell& cell, std::uint64_t trial) {
-    if (cell.id == 1 && trial == 0) throw std::runtime_error("stop here");
-  });
-  REQUIRE_THROWS(run_sweep(config, bad, dir, {.threads = 1}));
-  auto run = nlohmann::json::parse(read(dir / kRunFile));
+  leave_unfinished(config, dir);
+  const auto run = nlohmann::json::parse(read(dir / kRunFile));
   REQUIRE(run["runs"].size() == 1);
   REQUIRE(run["runs"][0]["trials_run"].get<std::uint64_t>() > 0);
   // The run recorded this build; pretend it ran elsewhere.
-  const std::string here = build_info()["libraries"]["openblas"];
-  const std::string kernel = openblas_kernel(here) == "Cooperlake" ? "SkylakeX" : "Cooperlake";
-  run["runs"][0]["build"]["libraries"]["openblas"] =
-      "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY " + kernel + " MAX_THREADS=64";
-  theory::write_text_atomic(dir / kRunFile, run.dump(1) + "\n");
+  const std::string here = build_info()["libraries"]["openblas"], kernel = other_kernel();
+  pretend_first_run_kernel(dir, kernel);
   const auto report = run_sweep(config, synthetic_kind(), dir, {.threads = 1});
   REQUIRE(report.trials_run > 0);
   CAPTURE(report.build_change);
@@ -641,10 +650,7 @@ TEST_CASE("sweep: a resume by the build that wrote every earlier trial has no bu
           "[sweep][provenance]") {
   const SweepConfig config = small_config();
   const fs::path dir = scratch("build_same");
-  const auto bad = synthetic_kind([](const Cell& cell, std::uint64_t trial) {
-    if (cell.id == 1 && trial == 0) throw std::runtime_error("stop here");
-  });
-  REQUIRE_THROWS(run_sweep(config, bad, dir, {.threads = 1}));
+  leave_unfinished(config, dir);
   const auto report = run_sweep(config, synthetic_kind(), dir, {.threads = 1});
   REQUIRE(report.trials_run > 0);
   CHECK(report.build_change.empty());
