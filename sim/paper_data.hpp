@@ -14,7 +14,7 @@ namespace reluid::sim {
 
 /// friedman_uniform is not one of the paper's data sets: it is friedman with x ~ U[0, 1]^p, the law
 /// of Friedman (1991), under which the paper's Tables 5–6 are far closer to ours than under the
-/// x ~ N(0, I) the paper states (README, "Reproducing the paper").
+/// x ~ N(0, I) the paper states (README, "Where we differ, and why").
 enum class PaperDataset { nn, linear, friedman, friedman_uniform };
 
 /// Parses "nn" / "linear" / "friedman" / "friedman_uniform"; errors name `where` and the value.

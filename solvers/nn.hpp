@@ -202,7 +202,8 @@ struct NnOptions {
   /// friedman_uniform (TP 3.82, 3.72, 3.72, 4.03 of 5) with the paper's split, whose EM collapsed
   /// onto the dominant row x₃; with split.tied_min_start (set by the registry's nn_adaptive, same
   /// run re-made in session 9) 9.66/0.05, 9.64/0.18, 9.52/0.66, 7.15/3.32 on the nn data and
-  /// TP/FP 5.00/0.00, 5.00/0.03, 5.00/0.07, 4.55/2.30 on friedman_uniform (README).
+  /// TP/FP 5.00/0.00, 5.00/0.03, 5.00/0.07, 4.55/2.30 on friedman_uniform
+  /// (results/paper/README.md).
   bool adaptive = false;
   double adaptive_gamma = 1.5;  ///< γ > 0 of the weights
   /// λ₂ grid (each > 0, standardised scale as `lambdas`), down to 0.01: at σ = 0 the chosen λ₂
@@ -238,7 +239,7 @@ struct NnOptions {
   /// ≤ complete_alpha over all of them (Bonferroni). The registry's nn_adaptive sets 0.05: on
   /// the reproduction's seed 1 (100 replications, results/paper/nn_adaptive) TP on
   /// friedman_uniform at σ = 5 went 4.39 → 4.99 and on the nn data 9.57/9.48/9.26/6.84 →
-  /// 9.69/9.71/9.34/6.89 at σ = 0/0.5/1/5, FP up by at most 0.09 (README).
+  /// 9.69/9.71/9.34/6.89 at σ = 0/0.5/1/5, FP up by at most 0.09 (results/paper/README.md).
   double complete_alpha = 0.0;
   /// Pruning of the selection by drop-one tests (0 = off; in [0, 1); needs `relaxed`). Before
   /// the completion, each column j of the split's set S is left out of a relaxed refit on the

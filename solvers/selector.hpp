@@ -29,8 +29,8 @@ struct GmmOptions {
   /// The zeros' component at the variance floor weighs heavily in the likelihood, so with many
   /// zeros the second run usually wins and the split then selects every non-zero importance, the
   /// support. Off by default (the paper's split; on the nn, linear and friedman data it would
-  /// raise LASSO's and GB's false positives, README); NnOptions::split turns it on for
-  /// nn_adaptive, whose second stage zeroes the rows it drops.
+  /// raise LASSO's and GB's false positives, results/paper/README.md); NnOptions::split turns it on
+  /// for nn_adaptive, whose second stage zeroes the rows it drops.
   bool tied_min_start = false;
 };
 

@@ -451,7 +451,8 @@ TEST_CASE("reproduce: nn_adaptive is the adaptive nn, run on request, beside the
 
 // Report, not a check (hidden tag): the paper's GMM split against the tied-minimum start
 // (GmmOptions::tied_min_start) on the same fits of one method, TP/FP means per σ, the numbers
-// README quotes for "the same second start on its fits or on the baselines'". Switches:
+// results/paper/README.md quotes for "the same second start on its fits or on the baselines'".
+// Switches:
 //   RELUID_SPLIT_DATASET=nn|linear|friedman|friedman_uniform RELUID_SPLIT_METHOD=nn|lasso|…
 //   RELUID_SPLIT_SIGMAS=0,5 RELUID_SPLIT_REPS=10 (master seed 1, the reproduction's draws)
 //   build/reluid_tests "[.split_compare]"
