@@ -268,8 +268,8 @@ L1FitResult fit_l1_constrained(const arma::mat& X, const arma::vec& y, const L1F
   const arma::uword p = X.n_cols, r = options.r;
   const bool spectral = options.spectral_starts == 1 && r <= p;
   // At n ≤ p + 1 (small_n_boost): screened starts, polished starts over all p rows and extra
-  // pruned parents even when the options leave them off — there the fits are cheap, the LPs small, and the optimizer
-  // misses the most (README, "Measured").
+  // pruned parents even when the options leave them off — there the fits are cheap, the LPs small,
+  // and the optimizer misses the most (README, "Measured").
   const bool small_n = options.small_n_boost && X.n_rows <= p + 1;
   const std::size_t screened_starts =
       options.screened_starts > 0 ? options.screened_starts : (small_n ? kSmallNScreened : 0);
