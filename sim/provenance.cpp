@@ -248,8 +248,11 @@ RunLog::RunLog(std::filesystem::path file, const nlohmann::json& identity,
   theory::write_text_atomic(file_, doc_.dump(1) + "\n");
 }
 
-void RunLog::finish(const std::string& status, std::uint64_t trials_run) {
+void RunLog::finish(const std::string& status, std::uint64_t trials_run,
+                    const nlohmann::json& extra) {
   auto& run = doc_["runs"].back();
+  if (extra.is_object())
+    for (const auto& [key, value] : extra.items()) run[key] = value;
   run["end"] = utc_timestamp();
   run["trials_run"] = trials_run;
   run["status"] = status;

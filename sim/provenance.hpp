@@ -27,8 +27,10 @@ class RunLog {
   RunLog(std::filesystem::path file, const nlohmann::json& identity,
          const std::vector<std::string>& command_line, unsigned threads);
   /// Records the end time, the trials this invocation ran and its status ("complete",
-  /// "failed: WHAT", ...), and rewrites the file atomically.
-  void finish(const std::string& status, std::uint64_t trials_run);
+  /// "failed: WHAT", ...), and the keys of `extra` (a JSON object, or null for none) into this
+  /// invocation's entry, and rewrites the file atomically.
+  void finish(const std::string& status, std::uint64_t trials_run,
+              const nlohmann::json& extra = nullptr);
   /// Empty, or one line naming how this invocation's build differs from that of the latest
   /// earlier invocation on the dir that may have run trials (git commit, build type, compiler,
   /// libraries, CPU): their trials and this one's may differ in the last bits (README,

@@ -334,9 +334,22 @@ std::uint64_t merge_shards(const std::vector<fs::path>& inputs, const fs::path& 
                               std::to_string(expected) + " trials; resume the unfinished ones");
   }
   if (state != DirState::same) init_dir(out, identity);
+  // The shards' own logs go into the merged one, so that the builds that wrote its trials stay
+  // on record when the shard dirs are gone (null for a shard without a readable run.json).
+  nlohmann::json shard_runs = nlohmann::json::object();
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    nlohmann::json runs = nullptr;
+    try {
+      const auto doc = nlohmann::json::parse(theory::read_text(inputs[i] / kRunFile));
+      if (doc.is_object() && doc.contains("runs")) runs = doc["runs"];
+    } catch (const std::exception&) {
+    }
+    shard_runs[shards[i].text()] = runs;
+  }
   RunLog log(out / kRunFile, identity, command_line, 1);
   finalize(out, cells, all);
-  log.finish("complete (merged " + std::to_string(inputs.size()) + " shards)", 0);
+  log.finish("complete (merged " + std::to_string(inputs.size()) + " shards)", 0,
+             {{"shard_runs", shard_runs}});
   return all.lines.size();
 }
 

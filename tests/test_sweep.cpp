@@ -263,6 +263,15 @@ TEST_CASE("sweep: shards merged equal the unsharded run", "[sweep]") {
     REQUIRE(read(merged / kTrialsFile) == read(full / kTrialsFile));
     REQUIRE(read(merged / kSummaryFile) == read(full / kSummaryFile));
     REQUIRE(read_identity(merged) == read_identity(full));
+    // The merged run.json keeps each shard's log (builds, commands, threads) under its shard.
+    const auto log = nlohmann::json::parse(read(merged / kRunFile));
+    const auto& shard_runs = log["runs"].back()["shard_runs"];
+    REQUIRE(shard_runs.size() == 3);
+    for (std::uint64_t k = 1; k <= 3; ++k) {
+      CAPTURE(k);
+      const auto shard_log = nlohmann::json::parse(read(shards[k - 1] / kRunFile));
+      CHECK(shard_runs.at(std::to_string(k) + "/3") == shard_log["runs"]);
+    }
   }
   SECTION("shards of one build, and a shard of another") {
     CHECK(runs_build_change(shards).empty());
