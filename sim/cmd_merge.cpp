@@ -24,13 +24,12 @@ void register_merge(CLI::App& app) {
   cmd->add_flag("--quiet", args->quiet, "No final line on stderr");
   cmd->callback([args] {
     std::vector<std::filesystem::path> inputs(args->inputs.begin(), args->inputs.end());
-    const auto rows = merge_shards(inputs, args->out, process_command_line());
-    const std::string change = runs_build_change(inputs);
-    if (!change.empty()) std::cerr << "merge: note: " << change << "\n";
+    const MergeReport report = merge_shards(inputs, args->out, process_command_line());
+    if (!report.build_change.empty()) std::cerr << "merge: note: " << report.build_change << "\n";
     if (!args->quiet) {
-      std::cerr << "merge: " << inputs.size() << " shards, " << rows << " trials; results in "
-                << args->out << "/" << kTrialsFile << " and " << args->out << "/" << kSummaryFile
-                << "\n";
+      std::cerr << "merge: " << inputs.size() << " shards, " << report.rows
+                << " trials; results in " << args->out << "/" << kTrialsFile << " and " << args->out
+                << "/" << kSummaryFile << "\n";
     }
   });
 }

@@ -138,36 +138,32 @@ std::string coretype_hint(const nlohmann::json& before, const nlohmann::json& no
              : std::string();
 }
 
+/// The first entry of a run.json "runs" array that may have run trials under a build other than
+/// `build`, or null.
+const nlohmann::json* first_other_build(const nlohmann::json& runs, const nlohmann::json& build) {
+  for (const auto& run : runs)
+    if (may_have_run_trials(run) && !build_difference(run["build"], build).empty()) return &run;
+  return nullptr;
+}
+
 }  // namespace
 
-std::string runs_build_change(const std::vector<std::filesystem::path>& dirs) {
+std::string runs_build_change(const nlohmann::json& shard_runs) {
   const nlohmann::json* first = nullptr;
   std::string first_where;
-  std::vector<nlohmann::json> docs;
-  docs.reserve(dirs.size());
-  for (const auto& dir : dirs) {
-    try {
-      docs.push_back(nlohmann::json::parse(theory::read_text(dir / "run.json")));
-    } catch (const std::exception&) {
-      docs.emplace_back(nullptr);
+  for (const auto& [shard, runs] : shard_runs.items()) {
+    if (!runs.is_array()) continue;
+    if (!first) {
+      const auto it = std::find_if(runs.begin(), runs.end(), may_have_run_trials);
+      if (it == runs.end()) continue;
+      first = &(*it)["build"];
+      first_where = "shard " + shard + " (run started " + it->value("start", "?") + ")";
     }
-  }
-  for (std::size_t i = 0; i < dirs.size(); ++i) {
-    const auto& doc = docs[i];
-    if (!doc.is_object() || !doc.contains("runs") || !doc["runs"].is_array()) continue;
-    for (const auto& run : doc["runs"]) {
-      if (!may_have_run_trials(run)) continue;
-      const std::string where = dirs[i].string() + " (run started " + run.value("start", "?") + ")";
-      if (!first) {
-        first = &run["build"];
-        first_where = where;
-        continue;
-      }
-      const std::string diff = build_difference(*first, run["build"]);
-      if (diff.empty()) continue;
-      return "trials in " + where + " came from another build than those in " + first_where + " (" +
-             diff + "): they may differ in the last bits" + coretype_hint(*first, run["build"]);
-    }
+    if (const nlohmann::json* run = first_other_build(runs, *first))
+      return "trials of shard " + shard + " (run started " + run->value("start", "?") +
+             ") came from another build than those of " + first_where + " (" +
+             build_difference(*first, (*run)["build"]) + "): they may differ in the last bits" +
+             coretype_hint(*first, (*run)["build"]);
   }
   return "";
 }
@@ -226,18 +222,14 @@ RunLog::RunLog(std::filesystem::path file, const nlohmann::json& identity,
     if (run.is_object() && run.value("status", "") == "running") run["status"] = "interrupted";
   }
   // The earliest invocation that may have left trials (a killed one records none but may have
-  // written some) and whose build differs from this one's.
+  // written some) under another build.
   const nlohmann::json build = build_info();
-  for (const auto& run : doc_["runs"]) {
-    if (!may_have_run_trials(run)) continue;
-    const std::string diff = build_difference(run["build"], build);
-    if (diff.empty()) continue;
+  if (const nlohmann::json* run = first_other_build(doc_["runs"], build))
     build_change_ = "earlier trials in " + file_.parent_path().string() + " (run started " +
-                    run.value("start", "?") + ") came from another build (" + diff +
+                    run->value("start", "?") + ") came from another build (" +
+                    build_difference((*run)["build"], build) +
                     "): results may differ from this build's in the last bits" +
-                    coretype_hint(run["build"], build);
-    break;
-  }
+                    coretype_hint((*run)["build"], build);
   doc_["runs"].push_back({{"command", command_line},
                           {"build", build},
                           {"threads", threads},

@@ -48,11 +48,12 @@ class RunLog {
 /// one side (an older reluid's run.json) are not compared.
 std::string build_difference(const nlohmann::json& before, const nlohmann::json& now);
 
-/// Empty, or one line naming the first two invocations, across the run.json files of `dirs`
-/// (shards of one sweep), that may have run trials under builds that differ (build_difference),
-/// with the OPENBLAS_CORETYPE that selects the first one's kernels where those differ. A dir
-/// without a readable run.json is skipped.
-std::string runs_build_change(const std::vector<std::filesystem::path>& dirs);
+/// Empty, or one line naming two invocations that may have run trials under builds that differ
+/// (build_difference): the first such invocation of all and the first whose build differs from
+/// its, with the OPENBLAS_CORETYPE that selects the first one's kernels where those differ.
+/// `shard_runs` maps a shard ("2/3") to the "runs" array of its run.json, or to null (no readable
+/// run.json: skipped), as merge_shards gathers it; shards are searched in key order.
+std::string runs_build_change(const nlohmann::json& shard_runs);
 
 /// The kernel name in an openblas_get_config() string of a DYNAMIC_ARCH build ("Haswell" in
 /// "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64"), the value

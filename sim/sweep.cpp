@@ -269,8 +269,8 @@ SweepReport run_sweep(const SweepConfig& config, const TrialKind& kind, const fs
   return report;
 }
 
-std::uint64_t merge_shards(const std::vector<fs::path>& inputs, const fs::path& out,
-                           const std::vector<std::string>& command_line) {
+MergeReport merge_shards(const std::vector<fs::path>& inputs, const fs::path& out,
+                         const std::vector<std::string>& command_line) {
   theory::require(!inputs.empty(), "merge", "needs at least one shard directory", 0);
   // Every input must be a complete shard of one sweep; shards 1..N each exactly once.
   nlohmann::json config_json;
@@ -350,7 +350,7 @@ std::uint64_t merge_shards(const std::vector<fs::path>& inputs, const fs::path& 
   finalize(out, cells, all);
   log.finish("complete (merged " + std::to_string(inputs.size()) + " shards)", 0,
              {{"shard_runs", shard_runs}});
-  return all.lines.size();
+  return {.rows = all.lines.size(), .build_change = runs_build_change(shard_runs)};
 }
 
 }  // namespace reluid::sim

@@ -102,9 +102,14 @@ SweepReport run_sweep(const SweepConfig& config, const TrialKind& kind,
 
 /// Combines the shard dirs of one sweep (same config, shards 1..N of one N, each complete) into
 /// `out`, giving the same trials.csv and summary.csv as an unsharded run. `out` must be absent,
-/// empty, or a previous merge of the same sweep. Returns the number of rows.
-std::uint64_t merge_shards(const std::vector<std::filesystem::path>& inputs,
-                           const std::filesystem::path& out,
-                           const std::vector<std::string>& command_line = {});
+/// empty, or a previous merge of the same sweep. The merged run.json's entry keeps each shard's
+/// own "runs" under "shard_runs".
+struct MergeReport {
+  std::uint64_t rows = 0;    ///< trials merged
+  std::string build_change;  ///< runs_build_change of the shards: their trials' builds differ
+};
+MergeReport merge_shards(const std::vector<std::filesystem::path>& inputs,
+                         const std::filesystem::path& out,
+                         const std::vector<std::string>& command_line = {});
 
 }  // namespace reluid::sim

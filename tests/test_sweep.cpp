@@ -259,7 +259,9 @@ TEST_CASE("sweep: shards merged equal the unsharded run", "[sweep]") {
   REQUIRE(rows == 48);
   const fs::path merged = scratch("merged");
   SECTION("complete set") {
-    REQUIRE(merge_shards({shards[2], shards[0], shards[1]}, merged) == 48);
+    const MergeReport report = merge_shards({shards[2], shards[0], shards[1]}, merged);
+    REQUIRE(report.rows == 48);
+    CHECK(report.build_change.empty());
     REQUIRE(read(merged / kTrialsFile) == read(full / kTrialsFile));
     REQUIRE(read(merged / kSummaryFile) == read(full / kSummaryFile));
     REQUIRE(read_identity(merged) == read_identity(full));
@@ -274,30 +276,38 @@ TEST_CASE("sweep: shards merged equal the unsharded run", "[sweep]") {
     }
   }
   SECTION("shards of one build, and a shard of another") {
-    CHECK(runs_build_change(shards).empty());
     // Shard 2 pretends to have run on other OpenBLAS kernels, shard 3 under another commit.
     const std::string here = build_info()["libraries"]["openblas"], kernel = other_kernel();
     pretend_first_run_kernel(shards[1], kernel);
     auto run = nlohmann::json::parse(read(shards[2] / kRunFile));
     run["runs"][0]["build"]["git_commit"] = "0123456789ab";
     theory::write_text_atomic(shards[2] / kRunFile, run.dump(1) + "\n");
-    const std::string change = runs_build_change(shards);
+    // The merge itself does not depend on the builds; its report names the first difference.
+    const MergeReport report = merge_shards({shards[0], shards[1], shards[2]}, merged);
+    REQUIRE(report.rows == 48);
+    REQUIRE(read(merged / kTrialsFile) == read(full / kTrialsFile));
+    const std::string& change = report.build_change;
     CAPTURE(change);
-    CHECK_THAT(change, Catch::StartsWith("trials in " + shards[1].string() + " (run started "));
-    CHECK_THAT(change, Catch::Contains("than those in " + shards[0].string()));
+    CHECK_THAT(change, Catch::StartsWith("trials of shard 2/3 (run started "));
+    CHECK_THAT(change, Catch::Contains("than those of shard 1/3 (run started "));
     if (!openblas_kernel(here).empty()) {
       CHECK_THAT(change, Catch::Contains("(openblas kernel " + openblas_kernel(here) + " -> " +
                                          kernel + ")"));
       CHECK_THAT(change, Catch::EndsWith("OPENBLAS_CORETYPE=" + openblas_kernel(here) +
                                          " selects the " + openblas_kernel(here) + " kernels"));
     }
-    CHECK_THAT(runs_build_change({shards[0], shards[2]}),
+    // runs_build_change on the shards' logs as the merge gathers them: shard 3's commit, and a
+    // shard without a readable run.json skipped.
+    const auto merged_log = nlohmann::json::parse(read(merged / kRunFile));
+    const nlohmann::json& shard_runs = merged_log["runs"].back()["shard_runs"];
+    const auto some =
+        nlohmann::json::object({{"1/3", shard_runs.at("1/3")}, {"3/3", shard_runs.at("3/3")}});
+    CHECK_THAT(runs_build_change(some),
                Catch::Contains("git_commit '" + build_info()["git_commit"].get<std::string>() +
                                "' -> '0123456789ab'"));
-    // A dir without run.json is skipped; the merge itself does not depend on the builds.
-    CHECK(runs_build_change({shards[0], scratch("no_run_json")}).empty());
-    REQUIRE(merge_shards({shards[0], shards[1], shards[2]}, merged) == 48);
-    REQUIRE(read(merged / kTrialsFile) == read(full / kTrialsFile));
+    CHECK(
+        runs_build_change(nlohmann::json::object({{"1/3", shard_runs.at("1/3")}, {"2/3", nullptr}}))
+            .empty());
   }
   SECTION("missing or repeated shard") {
     REQUIRE_THROWS_WITH(merge_shards({shards[0], shards[2]}, merged),
